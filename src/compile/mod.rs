@@ -1,0 +1,187 @@
+//! Compile stage: the generated Typst source → laid-out pages → PDF bytes, with the embedded compiler.
+
+mod fonts;
+mod world;
+
+use std::path::{Path, PathBuf};
+
+use typst::World;
+use typst::WorldExt;
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst::layout::{Frame, FrameItem};
+use typst::syntax::Source;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+pub use fonts::{FontSources, Fonts};
+pub use world::ProjectWorld;
+
+use crate::model::Date;
+
+/// A compiled issue.
+pub struct Compiled {
+    pub document: PagedDocument,
+    pub pdf: Vec<u8>,
+    /// Compiler warnings, already rendered as text with file:line:column.
+    pub warnings: Vec<String>,
+}
+
+/// Why compilation failed.
+#[derive(Debug)]
+pub enum CompileError {
+    /// The compiler rejected the generated source (rendered diagnostics, file:line:column).
+    Typst(Vec<String>),
+    /// Characters no available font has: each with the text it appeared in.
+    MissingGlyphs(Vec<char>),
+}
+
+impl std::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            CompileError::Typst(messages) => {
+                writeln!(f, "Typst 编译失败：")?;
+                write!(f, "{}", messages.join("\n"))
+            }
+            CompileError::MissingGlyphs(chars) => {
+                let list: Vec<String> = chars
+                    .iter()
+                    .map(|c| format!("「{c}」(U+{:04X})", *c as u32))
+                    .collect();
+                write!(f, "没有任何可用字体包含这些字符：{}", list.join("、"))
+            }
+        }
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+/// Compiles `source` (to be written at `vpath` inside the project) into a PDF dated `date`.
+pub fn compile(
+    world: &mut ProjectWorld,
+    vpath: &str,
+    source: String,
+    date: Date,
+) -> Result<Compiled, CompileError> {
+    let (document, warnings) = layout(world, vpath, source, date)?;
+    let missing = missing_glyphs(&document);
+    if !missing.is_empty() {
+        return Err(CompileError::MissingGlyphs(missing));
+    }
+    let options = PdfOptions {
+        // A stable identifier and creation date make the same inputs give the same bytes.
+        ident: Smart::Custom(vpath.to_string()),
+        timestamp: Some(Timestamp::new_utc(today(date)?)),
+        ..PdfOptions::default()
+    };
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
+        CompileError::Typst(errors.iter().map(|d| render_diagnostic(world, d)).collect())
+    })?;
+    Ok(Compiled {
+        document,
+        pdf,
+        warnings,
+    })
+}
+
+/// Lays out `source` into pages without exporting them (for tests and checks that measure pages).
+pub fn layout(
+    world: &mut ProjectWorld,
+    vpath: &str,
+    source: String,
+    date: Date,
+) -> Result<(PagedDocument, Vec<String>), CompileError> {
+    world.set_main(vpath, source, today(date)?);
+    let warned = typst::compile::<PagedDocument>(world);
+    // The font chains list official faces that most machines lack; their absence is expected.
+    let warnings = warned
+        .warnings
+        .iter()
+        .filter(|d| !d.message.starts_with("unknown font family"))
+        .map(|d| render_diagnostic(world, d))
+        .collect();
+    let document = warned.output.map_err(|errors| {
+        CompileError::Typst(errors.iter().map(|d| render_diagnostic(world, d)).collect())
+    })?;
+    Ok((document, warnings))
+}
+
+fn today(date: Date) -> Result<Datetime, CompileError> {
+    Datetime::from_ymd(date.year, date.month, date.day)
+        .ok_or_else(|| CompileError::Typst(vec![format!("无效日期 {date}")]))
+}
+
+/// The text of the laid-out pages, in reading order of the frames (text runs joined without spaces).
+pub fn document_text(document: &PagedDocument) -> String {
+    fn walk(frame: &Frame, out: &mut String) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => walk(&group.frame, out),
+                FrameItem::Text(text) => out.push_str(&text.text),
+                _ => {}
+            }
+        }
+    }
+    let mut out = String::new();
+    for page in document.pages() {
+        walk(&page.frame, &mut out);
+    }
+    out
+}
+
+/// Characters that were laid out with glyph 0 (.notdef, the "tofu" box), in order of appearance.
+/// Typst does not report them itself, so the laid-out frames are searched.
+pub fn missing_glyphs(document: &PagedDocument) -> Vec<char> {
+    fn walk(frame: &Frame, out: &mut Vec<char>) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => walk(&group.frame, out),
+                FrameItem::Text(text) => {
+                    for glyph in text.glyphs.iter().filter(|g| g.id == 0) {
+                        for c in text.text[glyph.range()].chars() {
+                            if !c.is_whitespace() && !out.contains(&c) {
+                                out.push(c);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for page in document.pages() {
+        walk(&page.frame, &mut out);
+    }
+    out
+}
+
+/// One diagnostic as `file:line:column: message` plus hints, the file relative to the project.
+fn render_diagnostic(world: &ProjectWorld, diag: &SourceDiagnostic) -> String {
+    let kind = match diag.severity {
+        Severity::Error => "错误",
+        Severity::Warning => "警告",
+    };
+    let location = diag
+        .span
+        .id()
+        .and_then(|id| {
+            let source: Source = world.source(id).ok()?;
+            let range = world.range(diag.span)?;
+            let (line, column) = source.lines().byte_to_line_column(range.start)?;
+            let path = id.vpath().get_without_slash().to_string();
+            Some(format!("{path}:{}:{}: ", line + 1, column + 1))
+        })
+        .unwrap_or_default();
+    let mut out = format!("{location}{kind}（Typst）：{}", diag.message);
+    for hint in &diag.hints {
+        out.push_str(&format!("\n  提示：{}", hint.v));
+    }
+    out
+}
+
+/// The path of the generated source inside the project, as the compiler sees it.
+pub fn virtual_path(project_root: &Path, file: &Path) -> String {
+    let relative: PathBuf = file.strip_prefix(project_root).unwrap_or(file).to_path_buf();
+    format!("/{}", relative.to_string_lossy().replace('\\', "/"))
+}

@@ -1,0 +1,115 @@
+//! The compiler's view of the project: the generated main source from memory, every other file only
+//! from inside the project root, the shared fonts, and a fixed "today" for reproducible output.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::files::{FileLoader, FileStore, FsRoot};
+
+use super::fonts::Fonts;
+
+/// Serves files to the compiler: the main source from memory, the rest from the project root.
+struct ProjectFiles {
+    root: FsRoot,
+    main: Option<(FileId, Bytes)>,
+}
+
+impl FileLoader for ProjectFiles {
+    fn load(&self, id: FileId) -> FileResult<Bytes> {
+        if let Some((main, text)) = &self.main
+            && *main == id
+        {
+            return Ok(text.clone());
+        }
+        match id.root() {
+            VirtualRoot::Project => self.root.load(id.vpath()),
+            // Packages would need the network and are not part of a bulletin.
+            VirtualRoot::Package(_) => Err(FileError::Other(Some(
+                "bulletin templates cannot import packages".into(),
+            ))),
+        }
+    }
+}
+
+/// A Typst `World` that lives as long as the process: sources, decoded images and the compiler's
+/// memoised results are reused from one build to the next.
+pub struct ProjectWorld {
+    library: LazyHash<Library>,
+    fonts: Arc<Fonts>,
+    files: FileStore<ProjectFiles>,
+    main: FileId,
+    today: Option<Datetime>,
+}
+
+impl ProjectWorld {
+    pub fn new(root: &Path, fonts: Arc<Fonts>) -> Self {
+        let loader = ProjectFiles {
+            root: FsRoot::new(root.to_path_buf()),
+            main: None,
+        };
+        ProjectWorld {
+            library: LazyHash::new(Library::builder().build()),
+            fonts,
+            files: FileStore::new(loader),
+            main: main_id("/main.typ"),
+            today: None,
+        }
+    }
+
+    /// Sets the source to compile next. `vpath` is where the source is written inside the project
+    /// (e.g. `/output/034/第034期.typ`), so relative paths and diagnostics refer to that file.
+    pub fn set_main(&mut self, vpath: &str, text: String, today: Datetime) {
+        self.main = main_id(vpath);
+        self.today = Some(today);
+        self.files.loader_mut().main = Some((self.main, Bytes::from_string(text)));
+        // Mark every file stale so edited photos and templates are read again; unchanged sources
+        // are re-parsed incrementally.
+        self.files.reset();
+    }
+
+    /// The project folder on disk.
+    pub fn root(&self) -> PathBuf {
+        self.files.loader().root.path().to_path_buf()
+    }
+}
+
+fn main_id(vpath: &str) -> FileId {
+    let vpath = VirtualPath::new(vpath).unwrap_or_else(|_| VirtualPath::new("/main.typ").expect("valid"));
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+impl World for ProjectWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.files.source(id)
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.files.file(id)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.today
+    }
+}

@@ -1,0 +1,18 @@
+//! `bulletin` builds the bulletin 《长艺党建》: YAML content (content/) is loaded, validated, rendered
+//! through Tera templates into a Typst and a Markdown source, and compiled by the embedded Typst
+//! compiler into the numbered PDF (output/034/第034期.pdf).
+//!
+//! Pipeline stages, one module each: [`load`] → [`validate`] → [`render`] → [`compile`] → [`output`],
+//! tied together by [`pipeline`]. User text reaches Typst only through [`markup`].
+
+pub mod cli;
+pub mod compile;
+pub mod diag;
+pub mod load;
+pub mod markup;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod project;
+pub mod render;
+pub mod validate;

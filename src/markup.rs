@@ -1,0 +1,1258 @@
+//! Turns user text into Typst markup and Markdown: the only way any string from YAML reaches the outputs.
+//!
+//! Two kinds of field exist. *Plain* fields (names, titles, captions) go through
+//! [`escape_text`] / [`escape_markdown`] and print exactly as typed. *Markdown* fields
+//! (article bodies) go through [`markdown_to_typst`] / [`markdown_to_markdown`].
+//! In both, line breaks inside a paragraph are joined the CJK way ([`join_lines`]):
+//! editors wrap Chinese text in YAML, and a space between two Han characters would show.
+
+use std::fmt;
+use std::ops::Range;
+
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+/// Deepest nesting of Markdown elements we convert. Typst's parser gives up at a
+/// depth of 256 syntax levels and each nested element costs it several.
+const MAX_NESTING: usize = 32;
+
+/// Typst refuses link destinations longer than this (`Url::new` in typst-library).
+const MAX_URL_LEN: usize = 8000;
+
+/// A Markdown field that cannot be turned into Typst.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkupError {
+    /// What is wrong, in Chinese, for the editor.
+    pub message: String,
+    /// Byte offset in the Markdown input.
+    pub offset: usize,
+}
+
+impl fmt::Display for MarkupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}（第 {} 字节处）", self.message, self.offset)
+    }
+}
+
+impl std::error::Error for MarkupError {}
+
+/// Escape plain text for Typst *markup* mode so it prints literally.
+///
+/// Line breaks are joined first with [`join_lines`], so the result never contains a
+/// newline: callers can rely on it never making a paragraph break, list item or heading.
+/// Every ASCII character that Typst 0.15 markup gives a meaning to gets a backslash
+/// (`\X` is an escape for any non-whitespace `X`), including `( ) . ;` which would
+/// continue a preceding `#expr` (call, field access, statement end). The remaining
+/// ASCII punctuation (`! % & , ? ^ { } |`) and all non-ASCII characters mean nothing in
+/// markup and stay as they are. Leading and trailing spaces are kept, but Typst, like
+/// HTML, collapses runs of spaces.
+pub fn escape_text(s: &str) -> String {
+    let joined = join_lines(s);
+    let mut out = String::with_capacity(joined.len() + joined.len() / 4);
+    for c in joined.chars() {
+        if is_typst_special(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// ASCII characters that start, end or continue markup in Typst 0.15
+/// (lexer.rs: `markup`, `text`, `next`; parser.rs: `embedded_code_expr`).
+fn is_typst_special(c: char) -> bool {
+    matches!(
+        c,
+        '\\' | '/'
+            | '['
+            | ']'
+            | '('
+            | ')'
+            | '~'
+            | '-'
+            | '.'
+            | '\''
+            | '"'
+            | '*'
+            | '_'
+            | ':'
+            | ';'
+            | '`'
+            | '$'
+            | '<'
+            | '>'
+            | '@'
+            | '#'
+            | '='
+            | '+'
+    )
+}
+
+/// Escape a string for a Typst string literal `"..."`.
+pub fn escape_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escape plain text for Markdown output so a CommonMark viewer shows it literally.
+///
+/// Every ASCII punctuation character gets a backslash (CommonMark allows that for all
+/// of them), which also covers extensions a viewer may add (tables, `~~`, `$` math,
+/// `:emoji:`). Line breaks are joined with [`join_lines`].
+pub fn escape_markdown(s: &str) -> String {
+    let joined = join_lines(s);
+    let mut out = String::with_capacity(joined.len() + joined.len() / 4);
+    for c in joined.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Join the lines of a wrapped paragraph: a line break between two CJK characters
+/// disappears, elsewhere it becomes one space.
+///
+/// Spaces and tabs around each line break go too; blank lines are dropped, so the
+/// result is always a single line. Besides `\n` and `\r\n`, every character that Typst
+/// treats as a newline (`\r`, VT, FF, NEL, U+2028, U+2029) counts as a line break, so
+/// [`escape_text`] can never produce a Typst paragraph break. Spaces typed on one
+/// line (`戴党徽 亮身份`) stay.
+pub fn join_lines(s: &str) -> String {
+    let lines = split_lines(s);
+    let last = lines.len() - 1;
+    if last == 0 {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    for (i, line) in lines.into_iter().enumerate() {
+        let mut piece = line;
+        if i > 0 {
+            piece = piece.trim_start_matches(|c: char| c.is_ascii_whitespace());
+        }
+        if i < last {
+            piece = piece.trim_end_matches(|c: char| c.is_ascii_whitespace());
+        }
+        let (Some(after), Some(before)) = (piece.chars().next(), out.chars().next_back()) else {
+            out.push_str(piece);
+            continue;
+        };
+        if !(is_cjk(before) && is_cjk(after)) {
+            out.push(' ');
+        }
+        out.push_str(piece);
+    }
+    out
+}
+
+/// Split at every Typst newline character, `\r\n` counting as one.
+fn split_lines(s: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !matches!(
+            c,
+            '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        ) {
+            continue;
+        }
+        lines.push(&s[start..i]);
+        start = i + c.len_utf8();
+        if c == '\r' && chars.peek().is_some_and(|&(_, next)| next == '\n') {
+            chars.next();
+            start += 1;
+        }
+    }
+    lines.push(&s[start..]);
+    lines
+}
+
+/// True for characters that take no space around a line break (Han, kana, hangul, CJK
+/// and full-width punctuation).
+pub fn is_cjk(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00B7}'                      // · middle dot (used in Chinese names)
+        | '\u{2014}'                    // — em dash (Chinese dash is two of them)
+        | '\u{2018}'..='\u{201D}'       // ‘ ’ “ ” (and the low-9 quotes between)
+        | '\u{2026}'                    // … ellipsis
+        | '\u{1100}'..='\u{11FF}'       // Hangul Jamo
+        | '\u{2E80}'..='\u{2FDF}'       // CJK radicals, Kangxi radicals
+        | '\u{2FF0}'..='\u{2FFF}'       // ideographic description characters
+        | '\u{3000}'..='\u{303F}'       // CJK symbols and punctuation
+        | '\u{3040}'..='\u{30FF}'       // hiragana, katakana
+        | '\u{3100}'..='\u{312F}'       // bopomofo
+        | '\u{3130}'..='\u{318F}'       // Hangul compatibility Jamo
+        | '\u{3190}'..='\u{31FF}'       // kanbun, bopomofo ext., strokes, katakana ext.
+        | '\u{3200}'..='\u{33FF}'       // enclosed CJK letters, CJK compatibility
+        | '\u{3400}'..='\u{4DBF}'       // CJK Ext. A
+        | '\u{4E00}'..='\u{9FFF}'       // CJK Unified Ideographs
+        | '\u{A960}'..='\u{A97F}'       // Hangul Jamo Ext. A
+        | '\u{AC00}'..='\u{D7FF}'       // Hangul syllables, Jamo Ext. B
+        | '\u{F900}'..='\u{FAFF}'       // CJK compatibility ideographs
+        | '\u{FE10}'..='\u{FE1F}'       // vertical forms
+        | '\u{FE30}'..='\u{FE4F}'       // CJK compatibility forms
+        | '\u{FF00}'..='\u{FFEF}'       // half-width and full-width forms
+        | '\u{1AFF0}'..='\u{1B16F}'     // kana supplement and extensions
+        | '\u{20000}'..='\u{3FFFF}' // CJK Ext. B–I, compatibility supplement
+    )
+}
+
+/// The Markdown dialect of our fields: CommonMark plus GFM tables and strikethrough.
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
+fn parse(md: &str) -> Vec<Spanned<'_>> {
+    Parser::new_ext(md, options()).into_offset_iter().collect()
+}
+
+/// Convert a Markdown field (CommonMark + GFM tables/strikethrough) to Typst markup.
+///
+/// Block and inline elements become Typst function calls with `[...]` content
+/// arguments (`#list(tight: true, [a], [b])`, `#emph[...]`), which, unlike Typst's own
+/// list and emphasis markup, nest without caring about indentation or word boundaries.
+/// All text goes through [`escape_text`]. Beyond that:
+/// - headings (structure comes from the YAML, not from the field) become a bold
+///   paragraph;
+/// - images become their alt text in italics (photos have their own YAML block);
+/// - raw HTML, inline or block, prints literally, block lines separated by line breaks;
+/// - link reference definitions print nothing, as in CommonMark;
+/// - a soft line break disappears between two CJK characters, else becomes a space.
+///
+/// Fails only when elements nest deeper than 32 levels or a link destination is
+/// longer than Typst accepts (8000 bytes).
+pub fn markdown_to_typst(md: &str) -> Result<String, MarkupError> {
+    let events = parse(md);
+    let loose = loose_lists(&events);
+    let mut writer = TypstWriter {
+        out: String::with_capacity(md.len() * 2),
+        frames: vec![Frame::Blocks {
+            started: false,
+            inline_open: false,
+            close: "",
+        }],
+    };
+    for (i, (event, range)) in events.iter().enumerate() {
+        match event {
+            Event::Start(tag) => writer.start(tag, loose[i], range.start)?,
+            Event::End(_) => writer.end(),
+            Event::Text(text) | Event::Html(text) => writer.text(text),
+            Event::InlineHtml(html) => writer.text(html),
+            Event::Code(code) => writer.code(code),
+            Event::SoftBreak => {
+                writer.inline();
+                if !breaks_between_cjk(&events, i) {
+                    writer.out.push(' ');
+                }
+            }
+            Event::HardBreak => {
+                writer.inline();
+                let plain = writer.in_image();
+                writer.out.push_str(if plain { " " } else { "#linebreak()" });
+            }
+            Event::Rule => {
+                writer.begin_block();
+                writer.out.push_str("#line(length: 100%)");
+            }
+            // The rest belongs to extensions we do not enable; show their source text.
+            Event::InlineMath(math) => writer.text(&format!("${math}$")),
+            Event::DisplayMath(math) => writer.text(&format!("$${math}$$")),
+            Event::FootnoteReference(label) => writer.text(&format!("[^{label}]")),
+            Event::TaskListMarker(done) => writer.text(if *done { "[x] " } else { "[ ] " }),
+        }
+    }
+    Ok(writer.out)
+}
+
+/// An open element of the Typst output.
+enum Frame {
+    /// Holds blocks, separated by paragraph breaks (document, list item, quote).
+    /// `inline_open` is set while loose inline content (a tight list item's text) runs.
+    Blocks {
+        started: bool,
+        inline_open: bool,
+        close: &'static str,
+    },
+    /// Anything else that just needs `close` written at its end.
+    Wrap { close: &'static str, kind: WrapKind },
+    /// A table row: cells are arguments separated by commas.
+    Row { cells: usize, close: &'static str },
+    /// Code or HTML block: collects its text, written at the end.
+    Verbatim {
+        lang: Option<String>,
+        html: bool,
+        text: String,
+    },
+}
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum WrapKind {
+    Other,
+    /// A `#link` that was written (nested links are not).
+    Link,
+    /// An image: its content is alt text, written without markup.
+    Image,
+}
+
+struct TypstWriter {
+    out: String,
+    frames: Vec<Frame>,
+}
+
+impl TypstWriter {
+    fn push(&mut self, frame: Frame, offset: usize) -> Result<(), MarkupError> {
+        // The document itself is frame 0.
+        if self.frames.len() > MAX_NESTING {
+            return Err(MarkupError {
+                message: format!("Markdown 嵌套超过 {MAX_NESTING} 层（列表、引用、强调等），无法排版"),
+                offset,
+            });
+        }
+        self.frames.push(frame);
+        Ok(())
+    }
+
+    fn in_image(&self) -> bool {
+        self.frames.iter().any(|f| {
+            matches!(
+                f,
+                Frame::Wrap {
+                    kind: WrapKind::Image,
+                    ..
+                }
+            )
+        })
+    }
+
+    fn in_link(&self) -> bool {
+        self.frames.iter().any(|f| {
+            matches!(
+                f,
+                Frame::Wrap {
+                    kind: WrapKind::Link,
+                    ..
+                }
+            )
+        })
+    }
+
+    /// Start a block in the innermost block container.
+    fn begin_block(&mut self) {
+        if let Some(Frame::Blocks {
+            started, inline_open, ..
+        }) = self.frames.last_mut()
+        {
+            if *started {
+                self.out.push_str("\n\n");
+            }
+            *started = true;
+            *inline_open = false;
+        }
+    }
+
+    /// Before inline content: text directly in a block container (tight list items
+    /// have no paragraph events) starts a block of its own.
+    fn inline(&mut self) {
+        if let Some(Frame::Blocks {
+            inline_open: false, ..
+        }) = self.frames.last()
+        {
+            self.begin_block();
+            if let Some(Frame::Blocks { inline_open, .. }) = self.frames.last_mut() {
+                *inline_open = true;
+            }
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if let Some(Frame::Verbatim { text: buffer, .. }) = self.frames.last_mut() {
+            buffer.push_str(text);
+            return;
+        }
+        self.inline();
+        self.out.push_str(&escape_text(text));
+    }
+
+    fn code(&mut self, code: &str) {
+        self.inline();
+        if self.in_image() {
+            self.out.push_str(&escape_text(code));
+        } else {
+            self.out.push_str("#raw(\"");
+            self.out.push_str(&escape_string(code));
+            self.out.push_str("\")");
+        }
+    }
+
+    /// An inline wrapper such as `#emph[`; inside alt text only its content shows.
+    fn wrap(&mut self, open: &str, offset: usize) -> Result<(), MarkupError> {
+        self.inline();
+        let close = if self.in_image() {
+            ""
+        } else {
+            self.out.push_str(open);
+            "]"
+        };
+        self.push(
+            Frame::Wrap {
+                close,
+                kind: WrapKind::Other,
+            },
+            offset,
+        )
+    }
+
+    fn start(&mut self, tag: &Tag<'_>, loose: bool, offset: usize) -> Result<(), MarkupError> {
+        match tag {
+            Tag::Paragraph | Tag::DefinitionListTitle => {
+                self.begin_block();
+                self.push(
+                    Frame::Wrap {
+                        close: "",
+                        kind: WrapKind::Other,
+                    },
+                    offset,
+                )
+            }
+            Tag::Heading { .. } => {
+                self.begin_block();
+                self.out.push_str("#strong[");
+                self.push(
+                    Frame::Wrap {
+                        close: "]",
+                        kind: WrapKind::Other,
+                    },
+                    offset,
+                )
+            }
+            Tag::BlockQuote(_) => {
+                self.begin_block();
+                self.out.push_str("#quote(block: true)[");
+                self.push(
+                    Frame::Blocks {
+                        started: false,
+                        inline_open: false,
+                        close: "]",
+                    },
+                    offset,
+                )
+            }
+            Tag::CodeBlock(kind) => {
+                self.begin_block();
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(str::to_owned),
+                    CodeBlockKind::Indented => None,
+                };
+                self.push(
+                    Frame::Verbatim {
+                        lang,
+                        html: false,
+                        text: String::new(),
+                    },
+                    offset,
+                )
+            }
+            Tag::HtmlBlock => {
+                self.begin_block();
+                self.push(
+                    Frame::Verbatim {
+                        lang: None,
+                        html: true,
+                        text: String::new(),
+                    },
+                    offset,
+                )
+            }
+            Tag::List(start) => {
+                self.begin_block();
+                let tight = !loose;
+                match start {
+                    Some(n) => self.out.push_str(&format!("#enum(start: {n}, tight: {tight}")),
+                    None => self.out.push_str(&format!("#list(tight: {tight}")),
+                }
+                self.push(
+                    Frame::Wrap {
+                        close: ")",
+                        kind: WrapKind::Other,
+                    },
+                    offset,
+                )
+            }
+            Tag::Item => {
+                self.out.push_str(",\n[");
+                self.push(
+                    Frame::Blocks {
+                        started: false,
+                        inline_open: false,
+                        close: "]",
+                    },
+                    offset,
+                )
+            }
+            Tag::FootnoteDefinition(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListDefinition
+            | Tag::MetadataBlock(_) => {
+                self.begin_block();
+                self.push(
+                    Frame::Blocks {
+                        started: false,
+                        inline_open: false,
+                        close: "",
+                    },
+                    offset,
+                )
+            }
+            Tag::Table(alignments) => {
+                self.begin_block();
+                self.out
+                    .push_str(&format!("#table(columns: {}", alignments.len()));
+                if alignments.iter().any(|a| *a != Alignment::None) {
+                    self.out.push_str(", align: (");
+                    for alignment in alignments {
+                        self.out.push_str(match alignment {
+                            Alignment::None => "auto, ",
+                            Alignment::Left => "left, ",
+                            Alignment::Center => "center, ",
+                            Alignment::Right => "right, ",
+                        });
+                    }
+                    self.out.push(')');
+                }
+                self.push(
+                    Frame::Wrap {
+                        close: ")",
+                        kind: WrapKind::Other,
+                    },
+                    offset,
+                )
+            }
+            Tag::TableHead => {
+                self.out.push_str(",\ntable.header(");
+                self.push(Frame::Row { cells: 0, close: ")" }, offset)
+            }
+            Tag::TableRow => {
+                self.out.push_str(",\n");
+                self.push(Frame::Row { cells: 0, close: "" }, offset)
+            }
+            Tag::TableCell => {
+                if let Some(Frame::Row { cells, .. }) = self.frames.last_mut() {
+                    if *cells > 0 {
+                        self.out.push_str(", ");
+                    }
+                    *cells += 1;
+                }
+                self.out.push('[');
+                self.push(
+                    Frame::Wrap {
+                        close: "]",
+                        kind: WrapKind::Other,
+                    },
+                    offset,
+                )
+            }
+            Tag::Emphasis => self.wrap("#emph[", offset),
+            Tag::Strong => self.wrap("#strong[", offset),
+            Tag::Strikethrough => self.wrap("#strike[", offset),
+            Tag::Superscript => self.wrap("#super[", offset),
+            Tag::Subscript => self.wrap("#sub[", offset),
+            Tag::Link {
+                link_type, dest_url, ..
+            } => {
+                self.inline();
+                // Typst rejects links in links and empty destinations; keep the text.
+                if self.in_link() || self.in_image() || dest_url.is_empty() {
+                    return self.push(
+                        Frame::Wrap {
+                            close: "",
+                            kind: WrapKind::Other,
+                        },
+                        offset,
+                    );
+                }
+                let mut url = String::new();
+                if *link_type == LinkType::Email && !dest_url.starts_with("mailto:") {
+                    url.push_str("mailto:");
+                }
+                url.push_str(dest_url);
+                if url.len() > MAX_URL_LEN {
+                    return Err(MarkupError {
+                        message: format!("链接地址过长（超过 {MAX_URL_LEN} 字节），Typst 无法生成链接"),
+                        offset,
+                    });
+                }
+                self.out.push_str("#link(\"");
+                self.out.push_str(&escape_string(&url));
+                self.out.push_str("\")[");
+                self.push(
+                    Frame::Wrap {
+                        close: "]",
+                        kind: WrapKind::Link,
+                    },
+                    offset,
+                )
+            }
+            Tag::Image { .. } => {
+                self.inline();
+                let close = if self.in_image() {
+                    ""
+                } else {
+                    self.out.push_str("#emph[");
+                    "]"
+                };
+                self.push(
+                    Frame::Wrap {
+                        close,
+                        kind: WrapKind::Image,
+                    },
+                    offset,
+                )
+            }
+        }
+    }
+
+    fn end(&mut self) {
+        match self.frames.pop() {
+            Some(Frame::Blocks { close, .. } | Frame::Wrap { close, .. } | Frame::Row { close, .. }) => {
+                self.out.push_str(close);
+            }
+            Some(Frame::Verbatim { lang, html, text }) => {
+                let text = text.strip_suffix('\n').unwrap_or(&text);
+                if html {
+                    // Editors' `<标签>` must print; keep the block's lines apart.
+                    let lines: Vec<String> = split_lines(text).into_iter().map(escape_text).collect();
+                    self.out.push_str(&lines.join("#linebreak()"));
+                } else {
+                    self.out.push_str("#raw(block: true, ");
+                    if let Some(lang) = lang {
+                        self.out.push_str("lang: \"");
+                        self.out.push_str(&escape_string(&lang));
+                        self.out.push_str("\", ");
+                    }
+                    self.out.push('"');
+                    self.out.push_str(&escape_string(text));
+                    self.out.push_str("\")");
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+/// For each `Start(List)`, whether the list is loose: pulldown-cmark wraps the content
+/// of loose items in paragraphs and leaves tight items' text bare.
+fn loose_lists(events: &[Spanned<'_>]) -> Vec<bool> {
+    let mut loose = vec![false; events.len()];
+    // (index of the Start event, is a list, is an item)
+    let mut open: Vec<(usize, bool, bool)> = Vec::new();
+    for (i, (event, _)) in events.iter().enumerate() {
+        match event {
+            Event::Start(tag) => {
+                if matches!(tag, Tag::Paragraph)
+                    && let [.., (list, true, false), (_, false, true)] = open[..]
+                {
+                    loose[list] = true;
+                }
+                open.push((i, matches!(tag, Tag::List(_)), matches!(tag, Tag::Item)));
+            }
+            Event::End(_) => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    loose
+}
+
+/// The text an inline event shows, for finding the characters around a soft break.
+fn shown_text<'e>(event: &'e Event<'_>) -> Option<&'e str> {
+    match event {
+        Event::Text(text) | Event::Code(text) | Event::InlineHtml(text) => Some(text),
+        _ => None,
+    }
+}
+
+/// Inline tags are transparent when looking for the characters around a soft break.
+fn is_inline_tag(event: &Event<'_>) -> bool {
+    matches!(
+        event,
+        Event::Start(
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+        ) | Event::End(
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image
+        )
+    )
+}
+
+/// The first (or last) character shown by a run of inline events.
+fn edge_char<'e, 'a: 'e>(events: impl Iterator<Item = &'e Spanned<'a>>, last: bool) -> Option<char> {
+    for (event, _) in events {
+        if let Some(text) = shown_text(event) {
+            let c = if last {
+                text.chars().next_back()
+            } else {
+                text.chars().next()
+            };
+            if c.is_some() {
+                return c;
+            }
+        } else if !is_inline_tag(event) {
+            return None;
+        }
+    }
+    None
+}
+
+/// Whether the soft break at `i` sits between two CJK characters and so vanishes.
+fn breaks_between_cjk(events: &[Spanned<'_>], i: usize) -> bool {
+    let before = edge_char(events[..i].iter().rev(), true);
+    let after = edge_char(events[i + 1..].iter(), false);
+    before.is_some_and(is_cjk) && after.is_some_and(is_cjk)
+}
+
+/// Normalise a Markdown field for the Markdown output: join soft line breaks the CJK
+/// way (see [`join_lines`]), keep everything else byte-identical.
+///
+/// A soft break is replaced together with the spaces before it and the indentation
+/// and `>` markers of the continuation line, by nothing or by one space.
+pub fn markdown_to_markdown(md: &str) -> String {
+    let events = parse(md);
+    let mut out = String::with_capacity(md.len());
+    let mut copied = 0;
+    for (i, (event, range)) in events.iter().enumerate() {
+        if !matches!(event, Event::SoftBreak) {
+            continue;
+        }
+        let start = md[..range.start].trim_end_matches([' ', '\t']).len();
+        if start < copied {
+            continue;
+        }
+        let bound = events
+            .get(i + 1)
+            .map_or(md.len(), |(_, next)| next.start)
+            .max(range.end);
+        let rest = &md[range.end..bound];
+        let end = bound - rest.trim_start_matches([' ', '\t', '>']).len();
+        out.push_str(&md[copied..start]);
+        if !breaks_between_cjk(&events, i) {
+            out.push(' ');
+        }
+        copied = end;
+    }
+    out.push_str(&md[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Parse as a Typst markup file and return its syntax errors.
+    fn typst_errors(source: &str) -> Vec<String> {
+        typst::syntax::parse(source)
+            .errors()
+            .into_iter()
+            .map(|e| e.message.to_string())
+            .collect()
+    }
+
+    /// What Typst shows for markup made only of text, spaces and escapes.
+    fn typst_plain_text(source: &str) -> String {
+        use typst::syntax::{SyntaxKind, ast};
+        let root = typst::syntax::parse(source);
+        let mut out = String::new();
+        for node in root.children() {
+            match node.kind() {
+                SyntaxKind::Text => out.push_str(node.text()),
+                SyntaxKind::Space => out.push(' '),
+                SyntaxKind::Escape => {
+                    if let Some(escape) = node.cast::<ast::Escape>() {
+                        out.push(escape.get());
+                    }
+                }
+                other => out.push_str(&format!("<{other:?}>")),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn escapes_typst_specials_so_they_print_literally() {
+        let cases = [
+            ("#import \"/etc/passwd\"", r#"\#import \"\/etc\/passwd\""#),
+            ("价格$5$元", r"价格\$5\$元"),
+            ("a]b[c", r"a\]b\[c"),
+            ("<标签>", r"\<标签\>"),
+            ("@张三", r"\@张三"),
+            ("ftp://x", r"ftp\:\/\/x"),
+            ("http://x.cn", r"http\:\/\/x\.cn"),
+            ("零下 -5 度", r"零下 \-5 度"),
+            ("= 标题", r"\= 标题"),
+            ("1. 列表", r"1\. 列表"),
+            ("+ 项", r"\+ 项"),
+            ("a // b", r"a \/\/ b"),
+            ("a /* b", r"a \/\* b"),
+            ("x\\y", r"x\\y"),
+            ("`code`", r"\`code\`"),
+            ("*粗*", r"\*粗\*"),
+            ("_斜_", r"\_斜\_"),
+            ("~", r"\~"),
+            ("...", r"\.\.\."),
+            ("--", r"\-\-"),
+            ("-?", r"\-?"),
+            ("'单引号'", r"\'单引号\'"),
+            ("\"双引号\"", r#"\"双引号\""#),
+            ("/ 术语: 解释", r"\/ 术语\: 解释"),
+            ("#strong[x](y).z;", r"\#strong\[x\]\(y\)\.z\;"),
+            ("\\u{41}", r"\\u{41}"),
+            ("100% & 50, ok? {a|b} ^!", "100% & 50, ok? {a|b} ^!"),
+            ("中文，标点。", "中文，标点。"),
+        ];
+        for (input, expected) in cases {
+            let escaped = escape_text(input);
+            assert_eq!(escaped, expected, "escape_text({input:?})");
+            assert_eq!(typst_plain_text(&escaped), input, "Typst shows {escaped:?}");
+        }
+    }
+
+    #[test]
+    fn escape_text_joins_line_breaks_and_never_breaks_a_paragraph() {
+        let cases = [
+            ("第一行\n第二行", "第一行第二行"),
+            ("line one\nline two", "line one line two"),
+            ("段落\n\n\n- 列表", r"段落 \- 列表"),
+            ("a\r\n\r\nb", "a b"),
+            ("a\u{2028}\u{2029}b", "a b"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(escape_text(input), expected, "escape_text({input:?})");
+        }
+    }
+
+    #[test]
+    fn escapes_typst_string_literals() {
+        let cases = [
+            ("plain", "plain"),
+            ("a\"b", r#"a\"b"#),
+            ("C:\\path", r"C:\\path"),
+            ("l1\nl2\r\tx", r"l1\nl2\r\tx"),
+            ("中文 #$[]", "中文 #$[]"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(escape_string(input), expected, "escape_string({input:?})");
+            let source = format!("#\"{}\"", escape_string(input));
+            let root = typst::syntax::parse(&source);
+            let value = root
+                .cast_first::<typst::syntax::ast::Str>()
+                .map(|s| s.get().to_string());
+            assert_eq!(value.as_deref(), Some(input), "Typst reads {source:?}");
+        }
+    }
+
+    #[test]
+    fn escapes_markdown_punctuation_so_it_prints_literally() {
+        let cases = [
+            ("*粗* _斜_", r"\*粗\* \_斜\_"),
+            ("# 不是标题", r"\# 不是标题"),
+            ("1. 不是列表", r"1\. 不是列表"),
+            (
+                "[链接](x) <b> &amp; | ~~删~~ `c`",
+                r"\[链接\]\(x\) \<b\> \&amp; \| \~\~删\~\~ \`c\`",
+            ),
+            ("a\\b", r"a\\b"),
+            ("第一行\n第二行", "第一行第二行"),
+            ("纯文本", "纯文本"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(escape_markdown(input), expected, "escape_markdown({input:?})");
+        }
+    }
+
+    #[test]
+    fn escaped_markdown_renders_as_the_plain_text() {
+        let inputs = [
+            "*粗* _斜_ **x**",
+            "# 不是标题",
+            "1. 不是列表",
+            "- 不是列表",
+            "> 不是引用",
+            "[链接](x) ![图](y) <b> &amp; &#35; <http://x.y>",
+            "a\\b `c` ~~d~~ | e |",
+        ];
+        for input in inputs {
+            let shown: String = Parser::new_ext(&escape_markdown(input), options())
+                .filter_map(|e| match e {
+                    Event::Text(t) => Some(t.to_string()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(shown, input);
+        }
+    }
+
+    #[test]
+    fn joins_lines_without_space_between_cjk_only() {
+        let cases = [
+            ("", ""),
+            ("单行", "单行"),
+            ("  前后空格  ", "  前后空格  "),
+            ("戴党徽 亮身份", "戴党徽 亮身份"),
+            ("戴党徽\n亮身份", "戴党徽亮身份"),
+            ("戴党徽  \n   亮身份", "戴党徽亮身份"),
+            ("English\nwords", "English words"),
+            ("中文\nEnglish", "中文 English"),
+            ("English\n中文", "English 中文"),
+            ("句号。\n下一句", "句号。下一句"),
+            ("“引号”\n——破折号……\n·", "“引号”——破折号……·"),
+            ("全角（括号）\n，逗号", "全角（括号），逗号"),
+            ("かな\nカナ\n한글", "かなカナ한글"),
+            ("a\r\nb", "a b"),
+            ("a\n\n\nb", "a b"),
+            ("\n开头", "开头"),
+            ("结尾\n", "结尾"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(join_lines(input), expected, "join_lines({input:?})");
+        }
+    }
+
+    #[test]
+    fn classifies_cjk_characters() {
+        for c in "中文繁體𠀀かなカナ한글。，、；：？！“”‘’（）《》【】…—·　ＡＢ１".chars()
+        {
+            assert!(is_cjk(c), "{c:?} should be CJK");
+        }
+        for c in "aZ09 ,.;:!?-'\"()é€\n".chars() {
+            assert!(!is_cjk(c), "{c:?} should not be CJK");
+        }
+    }
+
+    /// Table of (Markdown, Typst) for one construct each.
+    fn check_typst(cases: &[(&str, &str)]) {
+        for (md, expected) in cases {
+            let typst = markdown_to_typst(md);
+            assert_eq!(typst.as_deref(), Ok(*expected), "markdown_to_typst({md:?})");
+            assert_eq!(typst_errors(expected), Vec::<String>::new(), "{expected:?}");
+        }
+    }
+
+    #[test]
+    fn converts_paragraphs_separated_by_blank_lines() {
+        check_typst(&[
+            ("", ""),
+            ("一段", "一段"),
+            ("第一段\n\n第二段", "第一段\n\n第二段"),
+            ("  缩进不到四格", "缩进不到四格"),
+        ]);
+    }
+
+    #[test]
+    fn joins_soft_breaks_the_cjk_way() {
+        check_typst(&[
+            ("中文\n换行", "中文换行"),
+            ("English\nwrapped", "English wrapped"),
+            ("中文\nEnglish", "中文 English"),
+            ("强调*中*\n**文**", "强调#emph[中]#strong[文]"),
+            ("`码`\n文", "#raw(\"码\")文"),
+            ("戴党徽 亮身份", "戴党徽 亮身份"),
+        ]);
+    }
+
+    #[test]
+    fn converts_hard_breaks_to_linebreak() {
+        check_typst(&[
+            ("一行  \n二行", "一行#linebreak()二行"),
+            ("一行\\\n(二)", "一行#linebreak()\\(二\\)"),
+        ]);
+    }
+
+    #[test]
+    fn converts_emphasis_strong_and_strikethrough() {
+        check_typst(&[
+            ("*斜* _斜_", "#emph[斜] #emph[斜]"),
+            ("**粗**", "#strong[粗]"),
+            ("~~删~~", "#strike[删]"),
+            ("***都***", "#emph[#strong[都]]"),
+            ("**粗**(注)", "#strong[粗]\\(注\\)"),
+            ("**粗**.方法", "#strong[粗]\\.方法"),
+            ("**粗**[方]", "#strong[粗]\\[方\\]"),
+            ("**粗**;", "#strong[粗]\\;"),
+        ]);
+    }
+
+    #[test]
+    fn converts_code_spans_and_blocks_to_raw() {
+        check_typst(&[
+            ("`a \"b\" \\c`", "#raw(\"a \\\"b\\\" \\\\c\")"),
+            ("`` a`b ``", "#raw(\"a`b\")"),
+            (
+                "```rust extra\nfn main() {}\n```",
+                "#raw(block: true, lang: \"rust\", \"fn main() {}\")",
+            ),
+            (
+                "    缩进代码\n    第二行",
+                "#raw(block: true, \"缩进代码\\n第二行\")",
+            ),
+            ("```\n```", "#raw(block: true, \"\")"),
+        ]);
+    }
+
+    #[test]
+    fn converts_links_and_autolinks() {
+        check_typst(&[
+            (
+                "[党建](https://a.cn/x?\"y\")",
+                "#link(\"https://a.cn/x?\\\"y\\\"\")[党建]",
+            ),
+            ("<https://a.cn>", "#link(\"https://a.cn\")[https\\:\\/\\/a\\.cn]"),
+            ("<me@a.cn>", "#link(\"mailto:me@a.cn\")[me\\@a\\.cn]"),
+            ("[*强调*链接](/u)", "#link(\"/u\")[#emph[强调]链接]"),
+            ("[空]()", "空"),
+            ("[a [b] c](/u)", "#link(\"/u\")[a \\[b\\] c]"),
+            (
+                "[链接 <https://b.cn>](/u)",
+                "#link(\"/u\")[链接 \\<https\\:\\/\\/b\\.cn\\>]",
+            ),
+            ("[引用][r]\n\n[r]: /url \"标题\"", "#link(\"/url\")[引用]"),
+        ]);
+    }
+
+    #[test]
+    fn rejects_overlong_link_destinations() {
+        let md = format!("[x](/{})", "a".repeat(MAX_URL_LEN));
+        let error = markdown_to_typst(&md).err();
+        assert_eq!(error.map(|e| e.offset), Some(0));
+    }
+
+    #[test]
+    fn renders_images_as_their_alt_text() {
+        check_typst(&[
+            ("![照片 *说明*](a.jpg)", "#emph[照片 说明]"),
+            ("![](a.jpg)", "#emph[]"),
+            ("[![图](a.jpg)](/u)", "#link(\"/u\")[#emph[图]]"),
+            ("![a [b](/u) `c`](x.png)", "#emph[a b c]"),
+        ]);
+    }
+
+    #[test]
+    fn converts_lists_to_function_calls() {
+        check_typst(&[
+            ("- 甲\n- 乙", "#list(tight: true,\n[甲],\n[乙])"),
+            ("3. 甲\n4. 乙", "#enum(start: 3, tight: true,\n[甲],\n[乙])"),
+            ("0) 零", "#enum(start: 0, tight: true,\n[零])"),
+            ("- 甲\n\n- 乙", "#list(tight: false,\n[甲],\n[乙])"),
+            (
+                "- 甲\n  - 乙\n- 丙",
+                "#list(tight: true,\n[甲\n\n#list(tight: true,\n[乙])],\n[丙])",
+            ),
+            ("- 甲\n\n  段\n", "#list(tight: false,\n[甲\n\n段])"),
+            ("-\n- b", "#list(tight: true,\n[],\n[b])"),
+            ("- # 题\n  文", "#list(tight: true,\n[#strong[题]\n\n文])"),
+        ]);
+    }
+
+    #[test]
+    fn converts_block_quotes() {
+        check_typst(&[
+            ("> 引文", "#quote(block: true)[引文]"),
+            ("> 一\n>\n> 二", "#quote(block: true)[一\n\n二]"),
+            (
+                "> - 项\n>   > 深",
+                "#quote(block: true)[#list(tight: true,\n[项\n\n#quote(block: true)[深]])]",
+            ),
+            (">", "#quote(block: true)[]"),
+        ]);
+    }
+
+    #[test]
+    fn renders_headings_as_bold_paragraphs() {
+        check_typst(&[
+            ("# 标题\n正文", "#strong[标题]\n\n正文"),
+            ("标题\n===", "#strong[标题]"),
+            ("###### *六*级", "#strong[#emph[六]级]"),
+        ]);
+    }
+
+    #[test]
+    fn converts_thematic_breaks_to_lines() {
+        check_typst(&[("上\n\n---\n\n下", "上\n\n#line(length: 100%)\n\n下")]);
+    }
+
+    #[test]
+    fn shows_html_literally() {
+        check_typst(&[
+            ("<标签>", "\\<标签\\>"),
+            ("文字 <b>粗</b>", "文字 \\<b\\>粗\\<\\/b\\>"),
+            (
+                "<div>\n*x*\n</div>",
+                "\\<div\\>#linebreak()\\*x\\*#linebreak()\\<\\/div\\>",
+            ),
+            ("<!-- 注释 -->", "\\<!\\-\\- 注释 \\-\\-\\>"),
+        ]);
+    }
+
+    #[test]
+    fn converts_tables_with_header_and_alignment() {
+        check_typst(&[
+            (
+                "| 甲 | 乙 |\n|---|---|\n| *1* | `2` |",
+                "#table(columns: 2,\ntable.header([甲], [乙]),\n[#emph[1]], [#raw(\"2\")])",
+            ),
+            (
+                "| a | b | c |\n|:--|:-:|--:|\n| x |",
+                "#table(columns: 3, align: (left, center, right, ),\ntable.header([a], [b], [c]),\n[x], [], [])",
+            ),
+            ("| a \\| b |\n|---|", "#table(columns: 1,\ntable.header([a | b]))"),
+        ]);
+    }
+
+    #[test]
+    fn decodes_entities_and_escapes() {
+        check_typst(&[
+            ("&amp; &copy; &#0; &#x4E2D;", "& © \u{FFFD} 中"),
+            ("\\*不是强调\\*", "\\*不是强调\\*"),
+        ]);
+    }
+
+    #[test]
+    fn rejects_nesting_deeper_than_typst_can_parse() {
+        let md = ">".repeat(MAX_NESTING + 1);
+        assert_eq!(markdown_to_typst(&md).map_err(|e| e.offset), Err(MAX_NESTING));
+        let ok = ">".repeat(MAX_NESTING);
+        let typst = markdown_to_typst(&ok).unwrap_or_default();
+        assert_eq!(typst_errors(&typst), Vec::<String>::new());
+    }
+
+    #[test]
+    fn normalises_markdown_by_joining_soft_breaks_only() {
+        let cases = [
+            ("中文\n换行", "中文换行"),
+            ("English\nwrapped", "English wrapped"),
+            ("中文 \n  English", "中文 English"),
+            ("> 引用\n> 续行", "> 引用续行"),
+            ("- 项目\n  续行\n- 二", "- 项目续行\n- 二"),
+            ("**强调**\n续", "**强调**续"),
+            ("[\n链接](/u)", "[ 链接](/u)"),
+            ("第一段\n\n第二段", "第一段\n\n第二段"),
+            ("硬换行  \n下一行", "硬换行  \n下一行"),
+            ("```\n代码\n行\n```", "```\n代码\n行\n```"),
+            ("# 标题\n\n*x* &amp; `y`\n", "# 标题\n\n*x* &amp; `y`\n"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                markdown_to_markdown(input),
+                expected,
+                "markdown_to_markdown({input:?})"
+            );
+        }
+    }
+
+    /// Checks that every Typst-special ASCII character in `s` is escaped, and that
+    /// no character at all starts a new line.
+    fn all_specials_escaped(s: &str) -> bool {
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some(next) if is_typst_special(next) => {}
+                    _ => return false,
+                },
+                '\n' | '\r' => return false,
+                c if is_typst_special(c) => return false,
+                _ => {}
+            }
+        }
+        true
+    }
+
+    /// Checks that `[]` and `()` outside string literals balance in our Typst output.
+    fn brackets_balance(s: &str) -> bool {
+        let mut stack = Vec::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                // Markup quotes are always escaped, so this starts a code string.
+                '"' => loop {
+                    match chars.next() {
+                        Some('\\') => {
+                            chars.next();
+                        }
+                        Some('"') => break,
+                        Some(_) => {}
+                        None => return false,
+                    }
+                },
+                '[' | '(' => stack.push(c),
+                ']' if stack.pop() != Some('[') => return false,
+                ')' if stack.pop() != Some('(') => return false,
+                _ => {}
+            }
+        }
+        stack.is_empty()
+    }
+
+    const ALPHABET: &[&str] = &[
+        "\\", "/", "[", "]", "(", ")", "{", "}", "~", "-", ".", "'", "\"", "*", "_", ":", ";", "`", "$", "<",
+        ">", "@", "#", "=", "+", "!", "&", "|", "^", "%", "?", ",", "1", "a", "h", "http://", "&amp;",
+        "&#0;", "<b>", "中", "文", "。", "“", " ", "  ", "\t", "\n", "\n\n", "\r\n", "    ", "- ", "1. ",
+        "> ", "```", "~~~", "|---|",
+    ];
+
+    fn special_strings() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(ALPHABET), 0..48).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn escape_text_output_has_no_unescaped_markup(s in special_strings()) {
+            let escaped = escape_text(&s);
+            prop_assert!(all_specials_escaped(&escaped), "{:?}", escaped);
+            prop_assert_eq!(typst_errors(&escaped), Vec::<String>::new());
+        }
+
+        #[test]
+        fn markdown_to_typst_gives_balanced_valid_typst(s in special_strings()) {
+            if let Ok(typst) = markdown_to_typst(&s) {
+                prop_assert!(brackets_balance(&typst), "{:?}", typst);
+                prop_assert_eq!(typst_errors(&typst), Vec::<String>::new(), "{:?}", typst);
+            }
+        }
+
+        #[test]
+        fn markdown_to_markdown_only_touches_line_breaks(s in special_strings()) {
+            let normalised = markdown_to_markdown(&s);
+            let strip = |t: &str| t.chars().filter(|c| !c.is_whitespace() && *c != '>').collect::<String>();
+            prop_assert_eq!(strip(&normalised), strip(&s));
+        }
+    }
+}

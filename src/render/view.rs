@@ -1,0 +1,266 @@
+//! View structs: the issue flattened into what the templates print, in print order. Plain text stays
+//! raw (each template's autoescape handles it); Markdown fields arrive converted for each output.
+
+use serde::Serialize;
+
+use crate::load::{Loaded, plain};
+use crate::markup::{MarkupError, markdown_to_markdown, markdown_to_typst};
+use crate::model::{Block, Cell, Findings, Section};
+
+/// The whole issue, as the templates see it.
+#[derive(Debug, Serialize)]
+pub struct IssueView {
+    pub name: String,
+    pub publisher: String,
+    /// The printed number, e.g. 第【034】期.
+    pub number_text: String,
+    /// The folder name, e.g. 034.
+    pub folder: String,
+    /// 2022年4月4日.
+    pub date_text: String,
+    /// 2022-04-04.
+    pub date_iso: String,
+    pub editor: String,
+    pub caption_mark: String,
+    pub articles: Vec<ArticleView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArticleView {
+    pub title: String,
+    pub blocks: Vec<BlockView>,
+}
+
+/// One printable block.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BlockView {
+    /// A numbered section heading; `level` 1–4.
+    Heading {
+        level: usize,
+        ordinal: String,
+        text: String,
+    },
+    /// Markdown paragraphs, converted for each output.
+    Text { typst: String, markdown: String },
+    /// A numbered problem: bold lead, then its explanation.
+    Problem {
+        ordinal: String,
+        title: String,
+        typst: String,
+        markdown: String,
+    },
+    /// A photo: `path` from the project root, `md_path` relative to the output folder.
+    Photo {
+        path: String,
+        md_path: String,
+        caption: String,
+        width: u32,
+    },
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<Vec<String>>>,
+        widths: Vec<u32>,
+        note: Option<String>,
+    },
+}
+
+/// Where a Markdown field failed to convert.
+#[derive(Debug)]
+pub struct ViewError {
+    /// The field's text, to locate it in the YAML.
+    pub field: String,
+    pub error: MarkupError,
+}
+
+/// Default printed photo width, percent of the text width.
+const DEFAULT_PHOTO_WIDTH: u32 = 60;
+
+pub fn issue_view(loaded: &Loaded) -> Result<IssueView, ViewError> {
+    let issue = &loaded.issue;
+    let bulletin = &loaded.bulletin;
+    let mut builder = Builder {
+        folder: loaded.folder.clone(),
+        blocks: Vec::new(),
+    };
+    let mut articles = Vec::new();
+    for article in &issue.articles {
+        builder.blocks(&article.lead, 0)?;
+        builder.sections(&article.sections, 1)?;
+        builder.blocks(&article.closing, 0)?;
+        articles.push(ArticleView {
+            title: plain(&article.title),
+            blocks: std::mem::take(&mut builder.blocks),
+        });
+    }
+    Ok(IssueView {
+        name: plain(&bulletin.name),
+        publisher: plain(&bulletin.publisher),
+        number_text: bulletin.format_number(issue.number, issue.date.year),
+        folder: loaded.folder.clone(),
+        date_text: issue.date.chinese(),
+        date_iso: issue.date.to_string(),
+        editor: plain(issue.editor.as_deref().unwrap_or(&bulletin.editor)),
+        caption_mark: bulletin.caption_mark.clone(),
+        articles,
+    })
+}
+
+struct Builder {
+    folder: String,
+    blocks: Vec<BlockView>,
+}
+
+impl Builder {
+    fn sections(&mut self, sections: &[Section], level: usize) -> Result<(), ViewError> {
+        for (i, section) in sections.iter().enumerate() {
+            self.blocks.push(BlockView::Heading {
+                level,
+                ordinal: ordinal(level, i + 1),
+                text: plain(&section.heading),
+            });
+            self.blocks(&section.body, level)?;
+            self.sections(&section.sections, level + 1)?;
+        }
+        Ok(())
+    }
+
+    fn blocks(&mut self, blocks: &[Block], level: usize) -> Result<(), ViewError> {
+        for block in blocks {
+            match block {
+                Block::Text(text) => {
+                    let (typst, markdown) = convert(text)?;
+                    self.blocks.push(BlockView::Text { typst, markdown });
+                }
+                Block::Photo(photo) => self.blocks.push(BlockView::Photo {
+                    path: format!("/content/{}/{}", self.folder, photo.file),
+                    md_path: format!("../../content/{}/{}", self.folder, photo.file),
+                    caption: plain(&photo.caption),
+                    width: photo.width.unwrap_or(DEFAULT_PHOTO_WIDTH),
+                }),
+                Block::Table(table) => {
+                    let rows = table
+                        .rows
+                        .iter()
+                        .map(|row| row.iter().map(cell_items).collect())
+                        .collect();
+                    self.blocks.push(BlockView::Table {
+                        header: table.header.iter().map(|h| plain(h)).collect(),
+                        rows,
+                        widths: table
+                            .widths
+                            .clone()
+                            .unwrap_or_else(|| vec![1; table.header.len()]),
+                        note: table.note.as_deref().map(plain),
+                    });
+                }
+                Block::Findings(findings) => self.findings(findings, level)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Strengths become the next level's numbered subsections; problems are numbered two levels
+    /// down (under 三、 the seed prints 1. 2. 3.).
+    fn findings(&mut self, findings: &Findings, level: usize) -> Result<(), ViewError> {
+        if let Some(summary) = &findings.summary {
+            let (typst, markdown) = convert(summary)?;
+            self.blocks.push(BlockView::Text { typst, markdown });
+        }
+        self.sections(&findings.strengths, level + 1)?;
+        if let Some(summary) = &findings.problems_summary {
+            let (typst, markdown) = convert(summary)?;
+            self.blocks.push(BlockView::Text { typst, markdown });
+        }
+        let problem_level = (level + 2).min(crate::validate::MAX_DEPTH);
+        for (i, problem) in findings.problems.iter().enumerate() {
+            let (typst, markdown) = convert(&problem.text)?;
+            self.blocks.push(BlockView::Problem {
+                ordinal: ordinal(problem_level, i + 1),
+                title: plain(&problem.title),
+                typst,
+                markdown,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn convert(md: &str) -> Result<(String, String), ViewError> {
+    let typst = markdown_to_typst(md).map_err(|error| ViewError {
+        field: md.to_string(),
+        error,
+    })?;
+    Ok((typst, markdown_to_markdown(md).trim().to_string()))
+}
+
+/// A cell as a list of items: one item prints plainly, several are numbered by the template.
+fn cell_items(cell: &Cell) -> Vec<String> {
+    match cell {
+        Cell::Text(text) => vec![plain(text)],
+        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => vec![format!("{}", *n as i64)],
+        Cell::Number(n) => vec![n.to_string()],
+        Cell::Items(items) => items.iter().map(|i| plain(i)).collect(),
+    }
+}
+
+/// The GB/T 9704 ordinal of the `n`-th heading at `level`: 一、 /（一）/ 1. /（1）.
+pub fn ordinal(level: usize, n: usize) -> String {
+    match level {
+        1 => format!("{}、", chinese_number(n)),
+        2 => format!("（{}）", chinese_number(n)),
+        3 => format!("{n}."),
+        _ => format!("（{n}）"),
+    }
+}
+
+/// 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九; larger numbers stay in digits.
+pub fn chinese_number(n: usize) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n].to_string(),
+        10..=19 => format!("十{}", if n == 10 { "" } else { DIGITS[n % 10] }),
+        20..=99 => format!(
+            "{}十{}",
+            DIGITS[n / 10],
+            if n % 10 == 0 { "" } else { DIGITS[n % 10] }
+        ),
+        _ => n.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_headings_in_the_official_order() {
+        let cases = [
+            (1, 1, "一、"),
+            (1, 3, "三、"),
+            (2, 1, "（一）"),
+            (2, 5, "（五）"),
+            (3, 2, "2."),
+            (4, 3, "（3）"),
+        ];
+        for (level, n, expected) in cases {
+            assert_eq!(ordinal(level, n), expected, "level {level} n {n}");
+        }
+    }
+
+    #[test]
+    fn writes_chinese_numerals_up_to_ninety_nine() {
+        let cases = [
+            (1, "一"),
+            (10, "十"),
+            (11, "十一"),
+            (20, "二十"),
+            (21, "二十一"),
+            (99, "九十九"),
+            (100, "100"),
+        ];
+        for (n, expected) in cases {
+            assert_eq!(chinese_number(n), expected);
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Validate stage: checks of meaning that the YAML types cannot express (folder and number agree,
+//! nothing is empty, sections at most four deep, photos exist and are images, table rows fit the
+//! header). All problems are collected and reported together.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::diag::{Problem, Problems};
+use crate::load::Loaded;
+use crate::model::{Block, Photo, Section, Table};
+
+/// The deepest section level: 一、 →（一）→ 1. →（1）.
+pub const MAX_DEPTH: usize = 4;
+
+/// Image formats the compiler can place, recognised by their first bytes.
+const IMAGE_SIGNATURES: &[(&[u8], &str)] = &[
+    (b"\xFF\xD8\xFF", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"RIFF", "WebP"),
+];
+
+/// Checks the loaded issue; returns every problem found.
+pub fn validate(loaded: &Loaded) -> Result<(), Problems> {
+    let mut v = Validator {
+        loaded,
+        locator: Locator::new(&loaded.issue_file.text),
+        problems: Vec::new(),
+    };
+    v.check_number();
+    if loaded.issue.articles.is_empty() {
+        let at = v.locator.peek("articles:");
+        v.problem(
+            at,
+            "这一期没有任何文章（articles 为空）",
+            "在 articles 下至少写一篇文章。",
+        );
+    }
+    for article in &loaded.issue.articles {
+        v.not_empty(&article.title, "title:", "文章标题");
+        v.blocks(&article.lead, 0);
+        for section in &article.sections {
+            v.section(section, 1);
+        }
+        v.blocks(&article.closing, 0);
+    }
+    if v.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Problems(v.problems))
+    }
+}
+
+struct Validator<'a> {
+    loaded: &'a Loaded,
+    locator: Locator<'a>,
+    problems: Vec<Problem>,
+}
+
+impl Validator<'_> {
+    fn problem(&mut self, offset: Option<usize>, message: impl Into<String>, hint: impl Into<String>) {
+        let file = &self.loaded.issue_file;
+        let mut problem = Problem::new(&file.path, message).hint(hint);
+        if let Some(offset) = offset {
+            problem = problem.at_offset(&file.text, offset);
+        }
+        self.problems.push(problem);
+    }
+
+    fn here(&mut self, needle: &str) -> Option<usize> {
+        self.locator.find(needle)
+    }
+
+    fn check_number(&mut self) {
+        let number = self.loaded.issue.number;
+        let folder = &self.loaded.folder;
+        if folder.parse::<u32>().ok() != Some(number) {
+            let at = self.locator.peek("number:");
+            self.problem(
+                at,
+                format!("文件夹名是 {folder}，但 number 写的是 {number}"),
+                format!("两者要一致：文件夹 {number:03} 对应 number: {number}。"),
+            );
+        }
+    }
+
+    fn not_empty(&mut self, text: &str, key: &str, what: &str) {
+        let at = if text.trim().is_empty() {
+            self.here(key)
+        } else {
+            self.here(text.lines().next().unwrap_or(text))
+        };
+        if text.trim().is_empty() {
+            self.problem(
+                at,
+                format!("{what}是空的"),
+                format!("请填写{what}，或删除这一项。"),
+            );
+        }
+    }
+
+    fn section(&mut self, section: &Section, depth: usize) {
+        self.not_empty(&section.heading, "heading:", "小标题");
+        if depth > MAX_DEPTH {
+            let at = self.here(&section.heading);
+            self.problem(
+                at,
+                format!(
+                    "小标题「{}」在第 {depth} 层，最多只能嵌套 {MAX_DEPTH} 层",
+                    section.heading
+                ),
+                "层级依次是 一、 →（一）→ 1. →（1）；请把这一节移到上一层。",
+            );
+        }
+        self.blocks(&section.body, depth);
+        for sub in &section.sections {
+            self.section(sub, depth + 1);
+        }
+    }
+
+    fn blocks(&mut self, blocks: &[Block], depth: usize) {
+        for block in blocks {
+            match block {
+                Block::Text(text) => self.not_empty(text, "- ", "段落"),
+                Block::Photo(photo) => self.photo(photo),
+                Block::Table(table) => self.table(table),
+                Block::Findings(findings) => {
+                    for strength in &findings.strengths {
+                        self.section(strength, depth + 1);
+                    }
+                    for problem in &findings.problems {
+                        self.not_empty(&problem.title, "title:", "问题标题");
+                        self.not_empty(&problem.text, "text:", "问题说明");
+                    }
+                }
+            }
+        }
+    }
+
+    fn photo(&mut self, photo: &Photo) {
+        let at = self.here(&photo.file);
+        if let Some(problem) = check_photo(&self.loaded.dir, &photo.file) {
+            let (message, hint) = problem;
+            self.problem(at, message, hint);
+        }
+        if let Some(width) = photo.width
+            && !(10..=100).contains(&width)
+        {
+            self.problem(
+                at,
+                format!("图片宽度 {width} 不在 10–100 之间"),
+                "width 是占正文宽度的百分比，例如 width: 75。",
+            );
+        }
+        self.not_empty(&photo.caption, "caption:", "图片说明（caption）");
+    }
+
+    fn table(&mut self, table: &Table) {
+        let at = self.here("header:");
+        let columns = table.header.len();
+        if columns == 0 {
+            self.problem(
+                at,
+                "表格没有表头（header 为空）",
+                "在 header 中列出各列的名称，例如 [序号, 存在问题, 整改措施]。",
+            );
+            return;
+        }
+        if let Some(widths) = &table.widths
+            && (widths.len() != columns || widths.contains(&0))
+        {
+            let at = self.locator.peek("widths:");
+            self.problem(
+                at,
+                format!("widths 有 {} 个数，表头有 {columns} 列", widths.len()),
+                "widths 给每一列一个正整数（相对宽度），个数与表头列数相同。",
+            );
+        }
+        for (i, row) in table.rows.iter().enumerate() {
+            let at = self.here("- [").or(at);
+            if row.len() != columns {
+                self.problem(
+                    at,
+                    format!(
+                        "表格第 {} 行有 {} 个单元格，表头有 {columns} 列",
+                        i + 1,
+                        row.len()
+                    ),
+                    "每一行的单元格个数要与表头相同；空单元格写 \"\"。",
+                );
+            }
+        }
+    }
+}
+
+/// Why the photo at `file` (relative to the issue folder) cannot be used, if it cannot.
+pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
+    let relative = PathBuf::from(file);
+    if relative.is_absolute() || relative.components().any(|c| matches!(c, Component::ParentDir)) {
+        return Some((
+            format!("图片路径「{file}」指向这一期文件夹之外"),
+            "把图片放进这一期的 photos 文件夹，写成 photos/01.jpg 这样的相对路径。".into(),
+        ));
+    }
+    let path = issue_dir.join(&relative);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Some((
+                format!("找不到图片「{file}」"),
+                "检查文件名（包括大小写和扩展名）；图片放在这一期的 photos 文件夹里。".into(),
+            ));
+        }
+        Err(e) => {
+            return Some((
+                format!("无法读取图片「{file}」：{e}"),
+                "检查文件的读取权限。".into(),
+            ));
+        }
+    };
+    let known = IMAGE_SIGNATURES.iter().any(|(magic, name)| {
+        bytes.starts_with(magic) && (*name != "WebP" || bytes.get(8..12) == Some(b"WEBP"))
+    });
+    let svg = file.to_lowercase().ends_with(".svg")
+        && std::str::from_utf8(&bytes).is_ok_and(|t| t.contains("<svg"));
+    if !known && !svg {
+        return Some((
+            format!("「{file}」不是可用的图片（支持 JPEG、PNG、GIF、WebP、SVG）"),
+            "用看图软件把它另存为 JPEG 或 PNG；手机的 HEIC 照片要先转换成 JPEG。".into(),
+        ));
+    }
+    None
+}
+
+/// Finds where values stand in the YAML text, moving forward as the model is walked in document
+/// order, so that the n-th occurrence of a repeated text is found for the n-th value.
+struct Locator<'a> {
+    text: &'a str,
+    cursor: usize,
+}
+
+impl<'a> Locator<'a> {
+    fn new(text: &'a str) -> Self {
+        Locator { text, cursor: 0 }
+    }
+
+    /// The next occurrence of `needle` at or after the cursor; moves the cursor past it.
+    fn find(&mut self, needle: &str) -> Option<usize> {
+        let needle = needle.trim();
+        if needle.is_empty() {
+            return None;
+        }
+        let found = self
+            .text
+            .get(self.cursor..)?
+            .find(needle)
+            .map(|i| i + self.cursor)?;
+        self.cursor = found + needle.len();
+        Some(found)
+    }
+
+    /// The first occurrence of `needle` anywhere, without moving the cursor.
+    fn peek(&self, needle: &str) -> Option<usize> {
+        self.text.find(needle)
+    }
+}
