@@ -37,7 +37,8 @@ pub fn load(project: &Project, dir: &Path) -> Result<Loaded, Problems> {
         (Ok(b), Ok(i)) => (b, i),
         (b, i) => return Err(Problems(b.err().into_iter().chain(i.err()).collect())),
     };
-    let bulletin = Bulletin::parse(&bulletin_file.text).map_err(|e| yaml_problem(&bulletin_file, &e));
+    let bulletin =
+        Bulletin::parse(&bulletin_file.text).map_err(|e| yaml_problem(&bulletin_file, &e));
     let issue = Issue::parse(&issue_file.text).map_err(|e| yaml_problem(&issue_file, &e));
     let (bulletin, mut issue) = match (bulletin, issue) {
         (Ok(b), Ok(i)) => (b, i),
@@ -62,7 +63,10 @@ fn read(project: &Project, path: &Path) -> Result<SourceFile, Problem> {
     let relative = project.relative(path).to_path_buf();
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Ok(SourceFile { path: relative, text }),
+            Ok(text) => Ok(SourceFile {
+                path: relative,
+                text,
+            }),
             Err(e) => Err(Problem::new(&relative, "文件不是 UTF-8 编码的文本")
                 .at_offset(
                     &String::from_utf8_lossy(e.as_bytes()),
@@ -70,10 +74,8 @@ fn read(project: &Project, path: &Path) -> Result<SourceFile, Problem> {
                 )
                 .hint("请用 UTF-8 编码保存（记事本“另存为”时选择 UTF-8）。")),
         },
-        Err(e) => {
-            Err(Problem::new(&relative, format!("无法读取文件：{e}"))
-                .hint("检查文件是否存在、是否有读取权限。"))
-        }
+        Err(e) => Err(Problem::new(&relative, format!("无法读取文件：{e}"))
+            .hint("检查文件是否存在、是否有读取权限。")),
     }
 }
 
@@ -95,7 +97,12 @@ fn translate(message: &str) -> (String, String) {
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let key = quoted.first().copied().unwrap_or(rest);
-        let expected = quoted.iter().skip(1).copied().collect::<Vec<_>>().join("、");
+        let expected = quoted
+            .iter()
+            .skip(1)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("、");
         return (
             format!("不认识的键「{key}」"),
             if expected.is_empty() {
@@ -143,7 +150,8 @@ fn translate(message: &str) -> (String, String) {
     if message.starts_with("block needs one of") {
         return (
             "这一项既不是一段文字，也不是图片（photo）、表格（table）或检查情况（findings）".into(),
-            "一段文字直接写在 “- ” 后面；图片写 “- photo: photos/01.jpg” 并在下一行写 caption。".into(),
+            "一段文字直接写在 “- ” 后面；图片写 “- photo: photos/01.jpg” 并在下一行写 caption。"
+                .into(),
         );
     }
     if message.starts_with("block mixes") {
@@ -160,7 +168,10 @@ fn translate(message: &str) -> (String, String) {
     }
     if message.contains("duplicate entry") || message.contains("duplicate key") {
         return (
-            format!("同一个键写了两次（{}）", quoted.first().copied().unwrap_or("")),
+            format!(
+                "同一个键写了两次（{}）",
+                quoted.first().copied().unwrap_or("")
+            ),
             "删除或合并重复的那一行。".into(),
         );
     }
@@ -253,7 +264,10 @@ mod tests {
         let source = "title: 党建工作\n  检查情况\n";
         let value: serde_yaml::Value = serde_yaml::from_str(source).unwrap();
         let folded = value["title"].as_str().unwrap();
-        assert_eq!(folded, "党建工作 检查情况", "YAML folds the break into a space");
+        assert_eq!(
+            folded, "党建工作 检查情况",
+            "YAML folds the break into a space"
+        );
         assert_eq!(unfold(folded, source), "党建工作检查情况");
     }
 

@@ -262,7 +262,9 @@ pub fn markdown_to_typst(md: &str) -> Result<String, MarkupError> {
             Event::HardBreak => {
                 writer.inline();
                 let plain = writer.in_image();
-                writer.out.push_str(if plain { " " } else { "#linebreak()" });
+                writer
+                    .out
+                    .push_str(if plain { " " } else { "#linebreak()" });
             }
             Event::Rule => {
                 writer.begin_block();
@@ -318,7 +320,9 @@ impl TypstWriter {
         // The document itself is frame 0.
         if self.frames.len() > MAX_NESTING {
             return Err(MarkupError {
-                message: format!("Markdown 嵌套超过 {MAX_NESTING} 层（列表、引用、强调等），无法排版"),
+                message: format!(
+                    "Markdown 嵌套超过 {MAX_NESTING} 层（列表、引用、强调等），无法排版"
+                ),
                 offset,
             });
         }
@@ -353,7 +357,9 @@ impl TypstWriter {
     /// Start a block in the innermost block container.
     fn begin_block(&mut self) {
         if let Some(Frame::Blocks {
-            started, inline_open, ..
+            started,
+            inline_open,
+            ..
         }) = self.frames.last_mut()
         {
             if *started {
@@ -454,7 +460,9 @@ impl TypstWriter {
             Tag::CodeBlock(kind) => {
                 self.begin_block();
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(str::to_owned),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().map(str::to_owned)
+                    }
                     CodeBlockKind::Indented => None,
                 };
                 self.push(
@@ -481,7 +489,9 @@ impl TypstWriter {
                 self.begin_block();
                 let tight = !loose;
                 match start {
-                    Some(n) => self.out.push_str(&format!("#enum(start: {n}, tight: {tight}")),
+                    Some(n) => self
+                        .out
+                        .push_str(&format!("#enum(start: {n}, tight: {tight}")),
                     None => self.out.push_str(&format!("#list(tight: {tight}")),
                 }
                 self.push(
@@ -543,11 +553,23 @@ impl TypstWriter {
             }
             Tag::TableHead => {
                 self.out.push_str(",\ntable.header(");
-                self.push(Frame::Row { cells: 0, close: ")" }, offset)
+                self.push(
+                    Frame::Row {
+                        cells: 0,
+                        close: ")",
+                    },
+                    offset,
+                )
             }
             Tag::TableRow => {
                 self.out.push_str(",\n");
-                self.push(Frame::Row { cells: 0, close: "" }, offset)
+                self.push(
+                    Frame::Row {
+                        cells: 0,
+                        close: "",
+                    },
+                    offset,
+                )
             }
             Tag::TableCell => {
                 if let Some(Frame::Row { cells, .. }) = self.frames.last_mut() {
@@ -571,7 +593,9 @@ impl TypstWriter {
             Tag::Superscript => self.wrap("#super[", offset),
             Tag::Subscript => self.wrap("#sub[", offset),
             Tag::Link {
-                link_type, dest_url, ..
+                link_type,
+                dest_url,
+                ..
             } => {
                 self.inline();
                 // Typst rejects links in links and empty destinations; keep the text.
@@ -591,7 +615,9 @@ impl TypstWriter {
                 url.push_str(dest_url);
                 if url.len() > MAX_URL_LEN {
                     return Err(MarkupError {
-                        message: format!("链接地址过长（超过 {MAX_URL_LEN} 字节），Typst 无法生成链接"),
+                        message: format!(
+                            "链接地址过长（超过 {MAX_URL_LEN} 字节），Typst 无法生成链接"
+                        ),
                         offset,
                     });
                 }
@@ -627,14 +653,17 @@ impl TypstWriter {
 
     fn end(&mut self) {
         match self.frames.pop() {
-            Some(Frame::Blocks { close, .. } | Frame::Wrap { close, .. } | Frame::Row { close, .. }) => {
+            Some(
+                Frame::Blocks { close, .. } | Frame::Wrap { close, .. } | Frame::Row { close, .. },
+            ) => {
                 self.out.push_str(close);
             }
             Some(Frame::Verbatim { lang, html, text }) => {
                 let text = text.strip_suffix('\n').unwrap_or(&text);
                 if html {
                     // Editors' `<标签>` must print; keep the block's lines apart.
-                    let lines: Vec<String> = split_lines(text).into_iter().map(escape_text).collect();
+                    let lines: Vec<String> =
+                        split_lines(text).into_iter().map(escape_text).collect();
                     self.out.push_str(&lines.join("#linebreak()"));
                 } else {
                     self.out.push_str("#raw(block: true, ");
@@ -711,7 +740,10 @@ fn is_inline_tag(event: &Event<'_>) -> bool {
 }
 
 /// The first (or last) character shown by a run of inline events.
-fn edge_char<'e, 'a: 'e>(events: impl Iterator<Item = &'e Spanned<'a>>, last: bool) -> Option<char> {
+fn edge_char<'e, 'a: 'e>(
+    events: impl Iterator<Item = &'e Spanned<'a>>,
+    last: bool,
+) -> Option<char> {
     for (event, _) in events {
         if let Some(text) = shown_text(event) {
             let c = if last {
@@ -891,7 +923,11 @@ mod tests {
             ("纯文本", "纯文本"),
         ];
         for (input, expected) in cases {
-            assert_eq!(escape_markdown(input), expected, "escape_markdown({input:?})");
+            assert_eq!(
+                escape_markdown(input),
+                expected,
+                "escape_markdown({input:?})"
+            );
         }
     }
 
@@ -1031,7 +1067,10 @@ mod tests {
                 "[党建](https://a.cn/x?\"y\")",
                 "#link(\"https://a.cn/x?\\\"y\\\"\")[党建]",
             ),
-            ("<https://a.cn>", "#link(\"https://a.cn\")[https\\:\\/\\/a\\.cn]"),
+            (
+                "<https://a.cn>",
+                "#link(\"https://a.cn\")[https\\:\\/\\/a\\.cn]",
+            ),
             ("<me@a.cn>", "#link(\"mailto:me@a.cn\")[me\\@a\\.cn]"),
             ("[*强调*链接](/u)", "#link(\"/u\")[#emph[强调]链接]"),
             ("[空]()", "空"),
@@ -1129,7 +1168,10 @@ mod tests {
                 "| a | b | c |\n|:--|:-:|--:|\n| x |",
                 "#table(columns: 3, align: (left, center, right, ),\ntable.header([a], [b], [c]),\n[x], [], [])",
             ),
-            ("| a \\| b |\n|---|", "#table(columns: 1,\ntable.header([a | b]))"),
+            (
+                "| a \\| b |\n|---|",
+                "#table(columns: 1,\ntable.header([a | b]))",
+            ),
         ]);
     }
 
@@ -1144,7 +1186,10 @@ mod tests {
     #[test]
     fn rejects_nesting_deeper_than_typst_can_parse() {
         let md = ">".repeat(MAX_NESTING + 1);
-        assert_eq!(markdown_to_typst(&md).map_err(|e| e.offset), Err(MAX_NESTING));
+        assert_eq!(
+            markdown_to_typst(&md).map_err(|e| e.offset),
+            Err(MAX_NESTING)
+        );
         let ok = ">".repeat(MAX_NESTING);
         let typst = markdown_to_typst(&ok).unwrap_or_default();
         assert_eq!(typst_errors(&typst), Vec::<String>::new());
@@ -1222,10 +1267,10 @@ mod tests {
     }
 
     const ALPHABET: &[&str] = &[
-        "\\", "/", "[", "]", "(", ")", "{", "}", "~", "-", ".", "'", "\"", "*", "_", ":", ";", "`", "$", "<",
-        ">", "@", "#", "=", "+", "!", "&", "|", "^", "%", "?", ",", "1", "a", "h", "http://", "&amp;",
-        "&#0;", "<b>", "中", "文", "。", "“", " ", "  ", "\t", "\n", "\n\n", "\r\n", "    ", "- ", "1. ",
-        "> ", "```", "~~~", "|---|",
+        "\\", "/", "[", "]", "(", ")", "{", "}", "~", "-", ".", "'", "\"", "*", "_", ":", ";", "`",
+        "$", "<", ">", "@", "#", "=", "+", "!", "&", "|", "^", "%", "?", ",", "1", "a", "h",
+        "http://", "&amp;", "&#0;", "<b>", "中", "文", "。", "“", " ", "  ", "\t", "\n", "\n\n",
+        "\r\n", "    ", "- ", "1. ", "> ", "```", "~~~", "|---|",
     ];
 
     fn special_strings() -> impl Strategy<Value = String> {

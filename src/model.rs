@@ -177,7 +177,9 @@ impl<'de> Deserialize<'de> for Block {
                 let f = BlockFields::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 match (f.photo, f.table, f.findings) {
                     (Some(file), None, None) => {
-                        let caption = f.caption.ok_or_else(|| de::Error::missing_field("caption"))?;
+                        let caption = f
+                            .caption
+                            .ok_or_else(|| de::Error::missing_field("caption"))?;
                         Ok(Block::Photo(Photo {
                             file,
                             caption,
@@ -227,7 +229,11 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        ((1000..=9999).contains(&year) && (1..=days).contains(&day)).then_some(Date { year, month, day })
+        ((1000..=9999).contains(&year) && (1..=days).contains(&day)).then_some(Date {
+            year,
+            month,
+            day,
+        })
     }
 
     /// The GB/T 9704 form: Arabic digits, no zero padding.
@@ -347,22 +353,24 @@ mod tests {
         );
         let lead = &issue.articles[0].lead;
         assert!(matches!(&lead[0], Block::Text(t) if t == "一段话"));
-        assert!(matches!(&lead[1], Block::Photo(p) if p.file == "photos/a.jpg" && p.caption == "说明"));
+        assert!(
+            matches!(&lead[1], Block::Photo(p) if p.file == "photos/a.jpg" && p.caption == "说明")
+        );
         assert!(matches!(&lead[2], Block::Table(t) if t.rows[0].len() == 2));
         assert!(matches!(&lead[3], Block::Findings(f) if f.problems.len() == 1));
     }
 
     #[test]
     fn rejects_unknown_keys_with_their_location() {
-        let err = Issue::parse("number: 1\ndate: 2022-01-01\narticles:\n  - titel: x\n").unwrap_err();
+        let err =
+            Issue::parse("number: 1\ndate: 2022-01-01\narticles:\n  - titel: x\n").unwrap_err();
         assert!(err.to_string().contains("unknown field `titel`"), "{err}");
         assert_eq!(err.location().map(|l| l.line()), Some(4));
     }
 
     #[test]
     fn rejects_a_photo_without_caption_and_mixed_blocks() {
-        let missing =
-            "number: 1\ndate: 2022-01-01\narticles:\n  - title: t\n    lead:\n      - photo: a.jpg\n";
+        let missing = "number: 1\ndate: 2022-01-01\narticles:\n  - title: t\n    lead:\n      - photo: a.jpg\n";
         assert!(
             Issue::parse(missing)
                 .unwrap_err()

@@ -58,7 +58,12 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn problem(&mut self, offset: Option<usize>, message: impl Into<String>, hint: impl Into<String>) {
+    fn problem(
+        &mut self,
+        offset: Option<usize>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
         let file = &self.loaded.issue_file;
         let mut problem = Problem::new(&file.path, message).hint(hint);
         if let Some(offset) = offset {
@@ -196,7 +201,11 @@ impl Validator<'_> {
 /// Why the photo at `file` (relative to the issue folder) cannot be used, if it cannot.
 pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
     let relative = PathBuf::from(file);
-    if relative.is_absolute() || relative.components().any(|c| matches!(c, Component::ParentDir)) {
+    if relative.is_absolute()
+        || relative
+            .components()
+            .any(|c| matches!(c, Component::ParentDir))
+    {
         return Some((
             format!("图片路径「{file}」指向这一期文件夹之外"),
             "把图片放进这一期的 photos 文件夹，写成 photos/01.jpg 这样的相对路径。".into(),

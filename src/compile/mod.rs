@@ -182,6 +182,9 @@ fn render_diagnostic(world: &ProjectWorld, diag: &SourceDiagnostic) -> String {
 
 /// The path of the generated source inside the project, as the compiler sees it.
 pub fn virtual_path(project_root: &Path, file: &Path) -> String {
-    let relative: PathBuf = file.strip_prefix(project_root).unwrap_or(file).to_path_buf();
+    let relative: PathBuf = file
+        .strip_prefix(project_root)
+        .unwrap_or(file)
+        .to_path_buf();
     format!("/{}", relative.to_string_lossy().replace('\\', "/"))
 }

@@ -80,7 +80,8 @@ impl ProjectWorld {
 }
 
 fn main_id(vpath: &str) -> FileId {
-    let vpath = VirtualPath::new(vpath).unwrap_or_else(|_| VirtualPath::new("/main.typ").expect("valid"));
+    let vpath =
+        VirtualPath::new(vpath).unwrap_or_else(|_| VirtualPath::new("/main.typ").expect("valid"));
     RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
 

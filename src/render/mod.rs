@@ -39,7 +39,10 @@ impl Templates {
 
     pub fn render(&self, view: &IssueView) -> Result<Rendered> {
         let context = tera::Context::from_serialize(view).context("无法准备模板数据")?;
-        let typst = self.typst.render(TYPST_TEMPLATE, &context).map_err(unravel)?;
+        let typst = self
+            .typst
+            .render(TYPST_TEMPLATE, &context)
+            .map_err(unravel)?;
         let markdown = self
             .markdown
             .render(MARKDOWN_TEMPLATE, &context)
@@ -50,7 +53,8 @@ impl Templates {
 
 fn instance(dir: &Path, name: &'static str, escape: fn(&str) -> String) -> Result<Tera> {
     let path = dir.join(name);
-    let text = std::fs::read_to_string(&path).with_context(|| format!("无法读取模板 {}", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("无法读取模板 {}", path.display()))?;
     let mut tera = Tera::default();
     tera.add_raw_template(name, &text)
         .map_err(unravel)
