@@ -83,12 +83,36 @@ fn read(project: &Project, path: &Path) -> Result<SourceFile, Problem> {
 pub fn yaml_problem(file: &SourceFile, err: &serde_yaml::Error) -> Problem {
     let raw = err.to_string();
     // serde_yaml appends " at line L column C"; the position is reported separately.
-    let message = raw.split(" at line ").next().unwrap_or(&raw).to_string();
-    let (text, hint) = translate(&message);
+    let message = raw.split(" at line ").next().unwrap_or(&raw);
+    let message = strip_field_path(message);
+    let (text, hint) = translate(message);
     let problem = Problem::new(&file.path, text).hint(hint);
-    match err.location() {
-        Some(location) => problem.at(location.line(), location.column()),
-        None => problem,
+    // serde_yaml places errors raised by our own parsers (dates) at the start of the document;
+    // the offending value itself is a better place.
+    let own_value = message
+        .strip_prefix("bad date `")
+        .and_then(|v| v.strip_suffix('`'))
+        .and_then(|v| file.text.find(v));
+    match (own_value, err.location()) {
+        (Some(offset), _) => problem.at_offset(&file.text, offset),
+        (None, Some(location)) => problem.at(location.line(), location.column()),
+        (None, None) => problem,
+    }
+}
+
+/// serde_yaml prefixes messages with the path of the value (`articles[0].sections[1]: `); the
+/// position already says where, so the path is dropped.
+fn strip_field_path(message: &str) -> &str {
+    match message.split_once(": ") {
+        Some((path, rest))
+            if !path.is_empty()
+                && path
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_[].".contains(c)) =>
+        {
+            rest
+        }
+        _ => message,
     }
 }
 
@@ -194,7 +218,7 @@ fn found_in_chinese(found: &str) -> String {
         _ => return found.to_string(),
     };
     let value = found
-        .split('`')
+        .split(['`', '"'])
         .nth(1)
         .map(|v| format!("「{v}」"))
         .unwrap_or_default();
@@ -281,6 +305,18 @@ mod tests {
     fn a_folded_line_break_between_latin_words_stays_a_space() {
         let source = "title: Party\n  building\n";
         assert_eq!(unfold("Party building", source), "Party building");
+    }
+
+    #[test]
+    fn the_field_path_prefix_is_dropped() {
+        assert_eq!(
+            strip_field_path("articles[0].sections[1]: missing field `x`"),
+            "missing field `x`"
+        );
+        assert_eq!(
+            strip_field_path("did not find expected key"),
+            "did not find expected key"
+        );
     }
 
     #[test]

@@ -59,10 +59,17 @@ pub enum BlockView {
     },
     Table {
         header: Vec<String>,
-        rows: Vec<Vec<Vec<String>>>,
+        rows: Vec<Vec<CellView>>,
         widths: Vec<u32>,
         note: Option<String>,
     },
+}
+
+/// A table cell: its items, numbered 1. 2. … when the editor wrote a list.
+#[derive(Debug, Serialize)]
+pub struct CellView {
+    pub items: Vec<String>,
+    pub numbered: bool,
 }
 
 /// Where a Markdown field failed to convert.
@@ -194,13 +201,20 @@ fn convert(md: &str) -> Result<(String, String), ViewError> {
     Ok((typst, markdown_to_markdown(md).trim().to_string()))
 }
 
-/// A cell as a list of items: one item prints plainly, several are numbered by the template.
-fn cell_items(cell: &Cell) -> Vec<String> {
+/// A cell as items: text and numbers are one plain item; a list is numbered by the template.
+fn cell_items(cell: &Cell) -> CellView {
+    let single = |text: String| CellView {
+        items: vec![text],
+        numbered: false,
+    };
     match cell {
-        Cell::Text(text) => vec![plain(text)],
-        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => vec![format!("{}", *n as i64)],
-        Cell::Number(n) => vec![n.to_string()],
-        Cell::Items(items) => items.iter().map(|i| plain(i)).collect(),
+        Cell::Text(text) => single(plain(text)),
+        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => single(format!("{}", *n as i64)),
+        Cell::Number(n) => single(n.to_string()),
+        Cell::Items(items) => CellView {
+            items: items.iter().map(|i| plain(i)).collect(),
+            numbered: true,
+        },
     }
 }
 

@@ -1,0 +1,151 @@
+//! Errors an editor can cause: each names the file, line and column, says what is wrong in Chinese
+//! and how to fix it; a failed build never replaces the last good PDF.
+
+use crate::support::TestProject;
+
+/// A project with a small issue 099 whose issue.yaml is `yaml`.
+fn project_with_issue(yaml: &str) -> TestProject {
+    let project = TestProject::new();
+    project.write("content/099/issue.yaml", yaml);
+    project
+}
+
+const GOOD: &str = "number: 99
+date: 2022-05-01
+articles:
+  - title: 测试标题
+    lead:
+      - 一段话。
+";
+
+#[test]
+fn a_small_valid_issue_builds() {
+    project_with_issue(GOOD).build("099").assert_ok();
+}
+
+#[test]
+fn yaml_syntax_errors_are_located() {
+    let project = project_with_issue(
+        "number: 99\ndate: 2022-05-01\narticles:\n  - title: 测试\n   lead: x\n",
+    );
+    project
+        .build("099")
+        .assert_failed_with("content/099/issue.yaml:5:")
+        .assert_failed_with("YAML 格式错误");
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_located_and_explained() {
+    let project = project_with_issue(&GOOD.replace("number: 99", "number: 九十九"));
+    project.build("099").assert_failed_with(
+        "content/099/issue.yaml:1:9: 错误：这里的值类型不对：写的是 文字「九十九」，需要的是 正整数",
+    );
+}
+
+#[test]
+fn a_missing_field_is_named() {
+    let project = project_with_issue(&GOOD.replace("  - title: 测试标题\n    lead:", "  - lead:"));
+    project
+        .build("099")
+        .assert_failed_with("content/099/issue.yaml:4:5: 错误：缺少必填的键「title」");
+}
+
+#[test]
+fn an_unknown_key_is_named_with_the_keys_allowed_there() {
+    let project = project_with_issue(&GOOD.replace("title:", "titel:"));
+    project
+        .build("099")
+        .assert_failed_with("content/099/issue.yaml:4:5: 错误：不认识的键「titel」")
+        .assert_failed_with("这里可以用的键：title、lead、sections、closing");
+}
+
+#[test]
+fn a_bad_date_is_explained() {
+    let project = project_with_issue(&GOOD.replace("2022-05-01", "2022-02-30"));
+    project
+        .build("099")
+        .assert_failed_with("content/099/issue.yaml:2:7: 错误：日期「2022-02-30」无效");
+}
+
+#[test]
+fn the_number_must_match_the_folder() {
+    let project = project_with_issue(&GOOD.replace("number: 99", "number: 35"));
+    project.build("099").assert_failed_with(
+        "content/099/issue.yaml:1:1: 错误：文件夹名是 099，但 number 写的是 35",
+    );
+}
+
+#[test]
+fn a_missing_photo_is_named_at_its_line() {
+    let yaml = format!("{GOOD}      - photo: photos/没有这张.jpg\n        caption: 说明\n");
+    project_with_issue(&yaml)
+        .build("099")
+        .assert_failed_with("content/099/issue.yaml:7:16: 错误：找不到图片「photos/没有这张.jpg」");
+}
+
+#[test]
+fn a_file_that_is_not_an_image_is_refused() {
+    let yaml = format!("{GOOD}      - photo: photos/假的.jpg\n        caption: 说明\n");
+    let project = project_with_issue(&yaml);
+    project.write("content/099/photos/假的.jpg", "这不是图片");
+    project
+        .build("099")
+        .assert_failed_with("content/099/issue.yaml:7:16: 错误：「photos/假的.jpg」不是可用的图片");
+}
+
+#[test]
+fn a_table_row_with_the_wrong_number_of_cells_is_reported() {
+    let yaml = format!(
+        "{GOOD}      - table:\n          header: [甲, 乙]\n          rows:\n            - [1, 2, 3]\n"
+    );
+    project_with_issue(&yaml)
+        .build("099")
+        .assert_failed_with("表格第 1 行有 3 个单元格，表头有 2 列");
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let yaml = format!(
+        "{}      - photo: photos/a.jpg\n        caption: 说明\n",
+        GOOD.replace("number: 99", "number: 98")
+    );
+    project_with_issue(&yaml)
+        .build("099")
+        .assert_failed_with("number 写的是 98")
+        .assert_failed_with("找不到图片「photos/a.jpg」")
+        .assert_failed_with("共 2 处问题");
+}
+
+#[test]
+fn a_character_no_font_covers_is_an_error_at_its_line() {
+    // U+2A6A5 (CJK Extension B) is in no shipped font.
+    let project = project_with_issue(&GOOD.replace("一段话。", "生僻字\u{2A6A5}。"));
+    project.build("099").assert_failed_with(
+        "content/099/issue.yaml:6:12: 错误：字符「\u{2A6A5}」（U+2A6A5）没有任何可用字体能显示",
+    );
+    assert!(
+        !project.path("output/099/第099期.pdf").exists(),
+        "no PDF with tofu boxes"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_last_good_pdf_untouched() {
+    let project = project_with_issue(GOOD);
+    project.build("099").assert_ok();
+    let pdf_path = project.path("output/099/第099期.pdf");
+    let good = std::fs::read(&pdf_path).unwrap();
+    project.edit("content/099/issue.yaml", |t| t.replace("title:", "titel:"));
+    project.build("099").assert_failed_with("titel");
+    assert_eq!(
+        std::fs::read(&pdf_path).unwrap(),
+        good,
+        "the good PDF was replaced"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(project.path("output/099"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -1,0 +1,145 @@
+//! User text is data, never code: strings full of Typst and Markdown syntax print exactly as typed.
+
+use bulletin::compile::FontSources;
+use bulletin::pipeline::Pipeline;
+use bulletin::project::Project;
+use proptest::prelude::*;
+
+use crate::support::{TestProject, pdf_text};
+
+/// The values the issue lists, and more of the same kind.
+const TRICKY: &[&str] = &[
+    "#import \"/etc/passwd\"",
+    "价格$5$元",
+    "a]b[c",
+    "<标签>",
+    "@张三",
+    "ftp://x",
+    "零下 -5 度",
+    "= 标题",
+    "1. 列表",
+    "a // 不是注释",
+    "a /* b */ c",
+    "x\\y",
+    "`代码`",
+    "*粗* _斜_",
+    "~ ... -- ---",
+    "'单引号' \"双引号\"",
+    "#set page(width: 1cm)",
+    "https://example.com/a_b",
+    "- 不是列表",
+    "+ 不是编号",
+    "{花括号} (圆括号)",
+];
+
+/// issue.yaml with `value` as article title, heading, caption, table cell and table note. JSON
+/// strings are valid YAML double-quoted scalars, so any value can be embedded safely.
+fn issue_with(values: &[&str]) -> String {
+    let mut yaml = String::from("number: 99\ndate: 2022-05-01\narticles:\n");
+    for value in values {
+        let q = serde_json::to_string(value).unwrap();
+        yaml.push_str(&format!(
+            "  - title: {q}\n    sections:\n      - heading: {q}\n        body:\n          - photo: photos/p.png\n            caption: {q}\n          - table:\n              header: [{q}]\n              rows:\n                - [{q}]\n              note: {q}\n"
+        ));
+    }
+    yaml
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A 1×1 PNG for the photo blocks.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
+    0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+fn project_for(values: &[&str]) -> TestProject {
+    let project = TestProject::new();
+    project.write("content/099/issue.yaml", &issue_with(values));
+    std::fs::create_dir_all(project.path("content/099/photos")).unwrap();
+    std::fs::write(project.path("content/099/photos/p.png"), PNG).unwrap();
+    project
+}
+
+#[test]
+fn typst_and_markdown_syntax_in_plain_fields_prints_literally() {
+    let project = project_for(TRICKY);
+    project.build("099").assert_ok();
+    let text = pdf_text(&std::fs::read(project.path("output/099/第099期.pdf")).unwrap());
+    for value in TRICKY {
+        // Title, heading, caption, header cell, body cell and note: six times each.
+        let count = text.matches(&squeeze(value)).count();
+        assert!(
+            count >= 6,
+            "{value:?} printed {count} times, not 6:\n{text}"
+        );
+    }
+    // The Markdown version, parsed back, shows the same characters.
+    let md = project.read("output/099/第099期.md");
+    let shown: String =
+        pulldown_cmark::Parser::new_ext(&md, pulldown_cmark::Options::ENABLE_TABLES)
+            .filter_map(|event| match event {
+                pulldown_cmark::Event::Text(text) => Some(text.into_string()),
+                _ => None,
+            })
+            .collect();
+    let shown = squeeze(&shown);
+    for value in TRICKY {
+        let count = shown.matches(&squeeze(value)).count();
+        assert!(
+            count >= 6,
+            "{value:?} shows {count} times in the Markdown version, not 6"
+        );
+    }
+}
+
+/// Random mixes of Typst-special characters, Chinese and spaces go through the whole pipeline
+/// (YAML → Tera → Typst → PDF) and come out as typed. One pipeline serves every case, as in a
+/// long-running process, so the compiler's caches are exercised too.
+#[test]
+fn random_special_strings_survive_the_whole_pipeline() {
+    use proptest::test_runner::{Config, TestRunner};
+    use std::cell::RefCell;
+
+    let project = project_for(&["准备"]);
+    let pipeline = RefCell::new(
+        Pipeline::new(
+            Project {
+                root: project.root().to_path_buf(),
+            },
+            FontSources::ShippedOnly,
+        )
+        .unwrap(),
+    );
+    let dir = project.path("content/099");
+    let strategy = "[#$\\]\\[@<>*/\\\\_`'\"=+~{}():;.,!?&%^|0-9a-z中文党建△ -]{1,24}";
+    let mut runner = TestRunner::new(Config {
+        cases: 32,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&strategy, |value| {
+            prop_assume!(!value.trim().is_empty());
+            project.write("content/099/issue.yaml", &issue_with(&[&value]));
+            let built = pipeline
+                .borrow_mut()
+                .build(&dir)
+                .map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
+            let text = pdf_text(&std::fs::read(&built.paths.pdf).unwrap());
+            let expected = squeeze(&value);
+            prop_assert!(
+                text.matches(&expected).count() >= 6,
+                "{:?} → {}",
+                value,
+                text
+            );
+            Ok(())
+        })
+        .unwrap();
+}

@@ -1,0 +1,7 @@
+//! One integration-test binary (each extra binary would link Typst again): a module per feature.
+
+mod build;
+mod commonmark;
+mod errors;
+mod escaping;
+mod support;

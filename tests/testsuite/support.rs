@@ -1,0 +1,205 @@
+//! Test driver: copies the project into a temporary folder, runs the real binary there, and reads the
+//! resulting PDF back (text, pages, fonts).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root (where Cargo.toml is).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A throwaway copy of the project: content and templates copied, fonts linked.
+pub struct TestProject {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestProject {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(&repo().join("content"), &dir.path().join("content"));
+        copy_dir(&repo().join("templates"), &dir.path().join("templates"));
+        std::fs::create_dir_all(dir.path().join("assets")).unwrap();
+        link_or_copy(
+            &repo().join("assets/fonts"),
+            &dir.path().join("assets/fonts"),
+        );
+        TestProject { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.root().join(relative)
+    }
+
+    pub fn write(&self, relative: &str, text: &str) {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
+    }
+
+    /// Edits a file with a closure over its text.
+    pub fn edit(&self, relative: &str, f: impl FnOnce(String) -> String) {
+        let text = self.read(relative);
+        self.write(relative, &f(text));
+    }
+
+    /// Runs `bulletin ARGS` in the project folder, with only the shipped fonts.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .expect("run bulletin");
+        Run {
+            success: output.status.success(),
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    pub fn build(&self, issue: &str) -> Run {
+        self.run(&["build", issue, "--no-system-fonts"])
+    }
+}
+
+pub struct Run {
+    pub success: bool,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Self {
+        assert!(
+            self.success,
+            "bulletin failed:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_failed_with(&self, expected: &str) -> &Self {
+        assert!(
+            !self.success,
+            "bulletin should have failed:\nstdout:\n{}",
+            self.stdout
+        );
+        assert_eq!(self.code, Some(1));
+        assert!(
+            self.stderr.contains(expected),
+            "stderr lacks {expected:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn link_or_copy(from: &Path, to: &Path) {
+    #[cfg(unix)]
+    if std::os::unix::fs::symlink(from, to).is_ok() {
+        return;
+    }
+    copy_dir(from, to);
+}
+
+/// The PDF's text with every whitespace character and the page numbers 「— N —」 removed, so that text
+/// broken across lines and pages compares equal to the source.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let text = pdf_extract::extract_text_from_mem(pdf).expect("extract PDF text");
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    strip_page_numbers(&squeezed)
+}
+
+fn strip_page_numbers(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '—' {
+            let digits = chars[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if digits > 0 && chars.get(i + 1 + digits) == Some(&'—') {
+                i += digits + 2;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Number of pages, by lopdf.
+pub fn pdf_pages(pdf: &[u8]) -> usize {
+    lopdf::Document::load_mem(pdf)
+        .expect("parse PDF")
+        .get_pages()
+        .len()
+}
+
+/// (BaseFont name, embedded?) of every font the PDF uses, by lopdf.
+pub fn pdf_fonts(pdf: &[u8]) -> Vec<(String, bool)> {
+    let doc = lopdf::Document::load_mem(pdf).expect("parse PDF");
+    let mut fonts = Vec::new();
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        if dict.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"FontDescriptor") {
+            continue;
+        }
+        let name = dict
+            .get(b"FontName")
+            .and_then(|n| n.as_name())
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_default();
+        let embedded = [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
+            .iter()
+            .any(|k| dict.has(k));
+        fonts.push((name, embedded));
+    }
+    fonts.sort();
+    fonts
+}
+
+/// Checks that `needles` occur in `haystack` in this order; returns the first one missing.
+pub fn find_in_order<'a>(
+    haystack: &str,
+    needles: &'a [String],
+) -> Result<(), (usize, &'a str, String)> {
+    let mut at = 0;
+    for (i, needle) in needles.iter().enumerate() {
+        match haystack[at..].find(needle.as_str()) {
+            Some(found) => at += found + needle.len(),
+            None => {
+                let context: String = haystack[at..].chars().take(80).collect();
+                return Err((i, needle.as_str(), context));
+            }
+        }
+    }
+    Ok(())
+}
