@@ -11,9 +11,29 @@ use std::ops::Range;
 
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-/// Deepest nesting of Markdown elements we convert. Typst's parser gives up at a
-/// depth of 256 syntax levels and each nested element costs it several.
-const MAX_NESTING: usize = 32;
+/// How deeply converted elements may nest, in Typst show-rule levels. Typst stops at
+/// 64 (`Route::MAX_SHOW_RULE_DEPTH`), and the template around a field needs some of
+/// those: each `#block` it wraps a field in costs two, and a field at this budget still
+/// compiled inside 11 nested blocks. Typst's parser (256 syntax levels) allows more.
+const NESTING_BUDGET: usize = 40;
+
+/// Show-rule levels one element of ours costs in Typst 0.15, measured by compiling
+/// ever deeper nestings of each (a quote is quote → pad → block → …), rounded up.
+fn nesting_cost(tag: &TagEnd) -> usize {
+    match tag {
+        TagEnd::BlockQuote(_) | TagEnd::Table => 5,
+        TagEnd::List(_) => 3,
+        TagEnd::Link => 2,
+        TagEnd::Heading(_)
+        | TagEnd::Emphasis
+        | TagEnd::Strong
+        | TagEnd::Strikethrough
+        | TagEnd::Superscript
+        | TagEnd::Subscript
+        | TagEnd::Image => 1,
+        _ => 0,
+    }
+}
 
 /// Typst refuses link destinations longer than this (`Url::new` in typst-library).
 const MAX_URL_LEN: usize = 8000;
@@ -233,13 +253,15 @@ fn parse(md: &str) -> Vec<Spanned<'_>> {
 /// - link reference definitions print nothing, as in CommonMark;
 /// - a soft line break disappears between two CJK characters, else becomes a space.
 ///
-/// Fails only when elements nest deeper than 32 levels or a link destination is
-/// longer than Typst accepts (8000 bytes).
+/// Fails only when elements nest deeper than Typst can lay out (more than 8 quotes,
+/// 13 lists or 40 emphases inside each other) or a link destination is longer than Typst
+/// accepts (8000 bytes).
 pub fn markdown_to_typst(md: &str) -> Result<String, MarkupError> {
     let events = parse(md);
     let loose = loose_lists(&events);
     let mut writer = TypstWriter {
         out: String::with_capacity(md.len() * 2),
+        nesting: 0,
         frames: vec![Frame::Blocks {
             started: false,
             inline_open: false,
@@ -248,10 +270,18 @@ pub fn markdown_to_typst(md: &str) -> Result<String, MarkupError> {
     };
     for (i, (event, range)) in events.iter().enumerate() {
         match event {
-            Event::Start(tag) => writer.start(tag, loose[i], range.start)?,
-            Event::End(_) => writer.end(),
-            Event::Text(text) | Event::Html(text) => writer.text(text),
-            Event::InlineHtml(html) => writer.text(html),
+            Event::Start(tag) => {
+                writer.enter(nesting_cost(&tag.to_end()), range.start)?;
+                let frame = writer.start(tag, loose[i], range.start)?;
+                writer.frames.push(frame);
+            }
+            Event::End(tag) => {
+                writer.nesting = writer.nesting.saturating_sub(nesting_cost(tag));
+                writer.end();
+            }
+            Event::Text(text) => writer.text(text),
+            // Raw HTML shows what a browser shows: its text, without the tags.
+            Event::Html(html) | Event::InlineHtml(html) => writer.text(&html_visible_text(html)),
             Event::Code(code) => writer.code(code),
             Event::SoftBreak => {
                 writer.inline();
@@ -312,21 +342,21 @@ enum WrapKind {
 
 struct TypstWriter {
     out: String,
+    /// Sum of [`nesting_cost`] over the open elements.
+    nesting: usize,
     frames: Vec<Frame>,
 }
 
 impl TypstWriter {
-    fn push(&mut self, frame: Frame, offset: usize) -> Result<(), MarkupError> {
-        // The document itself is frame 0.
-        if self.frames.len() > MAX_NESTING {
+    fn enter(&mut self, cost: usize, offset: usize) -> Result<(), MarkupError> {
+        self.nesting += cost;
+        if self.nesting > NESTING_BUDGET {
             return Err(MarkupError {
-                message: format!(
-                    "Markdown 嵌套超过 {MAX_NESTING} 层（列表、引用、强调等），无法排版"
-                ),
+                message: "Markdown 嵌套过深（引用、列表、表格、强调等层层套叠），Typst 无法排版"
+                    .to_owned(),
                 offset,
             });
         }
-        self.frames.push(frame);
         Ok(())
     }
 
@@ -405,7 +435,7 @@ impl TypstWriter {
     }
 
     /// An inline wrapper such as `#emph[`; inside alt text only its content shows.
-    fn wrap(&mut self, open: &str, offset: usize) -> Result<(), MarkupError> {
+    fn wrap(&mut self, open: &str) -> Frame {
         self.inline();
         let close = if self.in_image() {
             ""
@@ -413,49 +443,38 @@ impl TypstWriter {
             self.out.push_str(open);
             "]"
         };
-        self.push(
-            Frame::Wrap {
-                close,
-                kind: WrapKind::Other,
-            },
-            offset,
-        )
+        Frame::Wrap {
+            close,
+            kind: WrapKind::Other,
+        }
     }
 
-    fn start(&mut self, tag: &Tag<'_>, loose: bool, offset: usize) -> Result<(), MarkupError> {
+    /// Write the opening of `tag` and return the frame that closes it.
+    fn start(&mut self, tag: &Tag<'_>, loose: bool, offset: usize) -> Result<Frame, MarkupError> {
         match tag {
             Tag::Paragraph | Tag::DefinitionListTitle => {
                 self.begin_block();
-                self.push(
-                    Frame::Wrap {
-                        close: "",
-                        kind: WrapKind::Other,
-                    },
-                    offset,
-                )
+                Ok(Frame::Wrap {
+                    close: "",
+                    kind: WrapKind::Other,
+                })
             }
             Tag::Heading { .. } => {
                 self.begin_block();
                 self.out.push_str("#strong[");
-                self.push(
-                    Frame::Wrap {
-                        close: "]",
-                        kind: WrapKind::Other,
-                    },
-                    offset,
-                )
+                Ok(Frame::Wrap {
+                    close: "]",
+                    kind: WrapKind::Other,
+                })
             }
             Tag::BlockQuote(_) => {
                 self.begin_block();
                 self.out.push_str("#quote(block: true)[");
-                self.push(
-                    Frame::Blocks {
-                        started: false,
-                        inline_open: false,
-                        close: "]",
-                    },
-                    offset,
-                )
+                Ok(Frame::Blocks {
+                    started: false,
+                    inline_open: false,
+                    close: "]",
+                })
             }
             Tag::CodeBlock(kind) => {
                 self.begin_block();
@@ -465,25 +484,19 @@ impl TypstWriter {
                     }
                     CodeBlockKind::Indented => None,
                 };
-                self.push(
-                    Frame::Verbatim {
-                        lang,
-                        html: false,
-                        text: String::new(),
-                    },
-                    offset,
-                )
+                Ok(Frame::Verbatim {
+                    lang,
+                    html: false,
+                    text: String::new(),
+                })
             }
             Tag::HtmlBlock => {
                 self.begin_block();
-                self.push(
-                    Frame::Verbatim {
-                        lang: None,
-                        html: true,
-                        text: String::new(),
-                    },
-                    offset,
-                )
+                Ok(Frame::Verbatim {
+                    lang: None,
+                    html: true,
+                    text: String::new(),
+                })
             }
             Tag::List(start) => {
                 self.begin_block();
@@ -494,38 +507,29 @@ impl TypstWriter {
                         .push_str(&format!("#enum(start: {n}, tight: {tight}")),
                     None => self.out.push_str(&format!("#list(tight: {tight}")),
                 }
-                self.push(
-                    Frame::Wrap {
-                        close: ")",
-                        kind: WrapKind::Other,
-                    },
-                    offset,
-                )
+                Ok(Frame::Wrap {
+                    close: ")",
+                    kind: WrapKind::Other,
+                })
             }
             Tag::Item => {
                 self.out.push_str(",\n[");
-                self.push(
-                    Frame::Blocks {
-                        started: false,
-                        inline_open: false,
-                        close: "]",
-                    },
-                    offset,
-                )
+                Ok(Frame::Blocks {
+                    started: false,
+                    inline_open: false,
+                    close: "]",
+                })
             }
             Tag::FootnoteDefinition(_)
             | Tag::DefinitionList
             | Tag::DefinitionListDefinition
             | Tag::MetadataBlock(_) => {
                 self.begin_block();
-                self.push(
-                    Frame::Blocks {
-                        started: false,
-                        inline_open: false,
-                        close: "",
-                    },
-                    offset,
-                )
+                Ok(Frame::Blocks {
+                    started: false,
+                    inline_open: false,
+                    close: "",
+                })
             }
             Tag::Table(alignments) => {
                 self.begin_block();
@@ -543,33 +547,24 @@ impl TypstWriter {
                     }
                     self.out.push(')');
                 }
-                self.push(
-                    Frame::Wrap {
-                        close: ")",
-                        kind: WrapKind::Other,
-                    },
-                    offset,
-                )
+                Ok(Frame::Wrap {
+                    close: ")",
+                    kind: WrapKind::Other,
+                })
             }
             Tag::TableHead => {
                 self.out.push_str(",\ntable.header(");
-                self.push(
-                    Frame::Row {
-                        cells: 0,
-                        close: ")",
-                    },
-                    offset,
-                )
+                Ok(Frame::Row {
+                    cells: 0,
+                    close: ")",
+                })
             }
             Tag::TableRow => {
                 self.out.push_str(",\n");
-                self.push(
-                    Frame::Row {
-                        cells: 0,
-                        close: "",
-                    },
-                    offset,
-                )
+                Ok(Frame::Row {
+                    cells: 0,
+                    close: "",
+                })
             }
             Tag::TableCell => {
                 if let Some(Frame::Row { cells, .. }) = self.frames.last_mut() {
@@ -579,19 +574,16 @@ impl TypstWriter {
                     *cells += 1;
                 }
                 self.out.push('[');
-                self.push(
-                    Frame::Wrap {
-                        close: "]",
-                        kind: WrapKind::Other,
-                    },
-                    offset,
-                )
+                Ok(Frame::Wrap {
+                    close: "]",
+                    kind: WrapKind::Other,
+                })
             }
-            Tag::Emphasis => self.wrap("#emph[", offset),
-            Tag::Strong => self.wrap("#strong[", offset),
-            Tag::Strikethrough => self.wrap("#strike[", offset),
-            Tag::Superscript => self.wrap("#super[", offset),
-            Tag::Subscript => self.wrap("#sub[", offset),
+            Tag::Emphasis => Ok(self.wrap("#emph[")),
+            Tag::Strong => Ok(self.wrap("#strong[")),
+            Tag::Strikethrough => Ok(self.wrap("#strike[")),
+            Tag::Superscript => Ok(self.wrap("#super[")),
+            Tag::Subscript => Ok(self.wrap("#sub[")),
             Tag::Link {
                 link_type,
                 dest_url,
@@ -600,13 +592,10 @@ impl TypstWriter {
                 self.inline();
                 // Typst rejects links in links and empty destinations; keep the text.
                 if self.in_link() || self.in_image() || dest_url.is_empty() {
-                    return self.push(
-                        Frame::Wrap {
-                            close: "",
-                            kind: WrapKind::Other,
-                        },
-                        offset,
-                    );
+                    return Ok(Frame::Wrap {
+                        close: "",
+                        kind: WrapKind::Other,
+                    });
                 }
                 let mut url = String::new();
                 if *link_type == LinkType::Email && !dest_url.starts_with("mailto:") {
@@ -624,13 +613,10 @@ impl TypstWriter {
                 self.out.push_str("#link(\"");
                 self.out.push_str(&escape_string(&url));
                 self.out.push_str("\")[");
-                self.push(
-                    Frame::Wrap {
-                        close: "]",
-                        kind: WrapKind::Link,
-                    },
-                    offset,
-                )
+                Ok(Frame::Wrap {
+                    close: "]",
+                    kind: WrapKind::Link,
+                })
             }
             Tag::Image { .. } => {
                 self.inline();
@@ -640,13 +626,10 @@ impl TypstWriter {
                     self.out.push_str("#emph[");
                     "]"
                 };
-                self.push(
-                    Frame::Wrap {
-                        close,
-                        kind: WrapKind::Image,
-                    },
-                    offset,
-                )
+                Ok(Frame::Wrap {
+                    close,
+                    kind: WrapKind::Image,
+                })
             }
         }
     }
@@ -661,10 +644,8 @@ impl TypstWriter {
             Some(Frame::Verbatim { lang, html, text }) => {
                 let text = text.strip_suffix('\n').unwrap_or(&text);
                 if html {
-                    // Editors' `<标签>` must print; keep the block's lines apart.
-                    let lines: Vec<String> =
-                        split_lines(text).into_iter().map(escape_text).collect();
-                    self.out.push_str(&lines.join("#linebreak()"));
+                    // An HTML block shows what a browser shows: its text, lines run together.
+                    self.out.push_str(&escape_text(&html_visible_text(text)));
                 } else {
                     self.out.push_str("#raw(block: true, ");
                     if let Some(lang) = lang {
@@ -710,7 +691,7 @@ fn loose_lists(events: &[Spanned<'_>]) -> Vec<bool> {
 /// The text an inline event shows, for finding the characters around a soft break.
 fn shown_text<'e>(event: &'e Event<'_>) -> Option<&'e str> {
     match event {
-        Event::Text(text) | Event::Code(text) | Event::InlineHtml(text) => Some(text),
+        Event::Text(text) | Event::Code(text) => Some(text),
         _ => None,
     }
 }
@@ -768,6 +749,103 @@ fn breaks_between_cjk(events: &[Spanned<'_>], i: usize) -> bool {
     before.is_some_and(is_cjk) && after.is_some_and(is_cjk)
 }
 
+/// The text a browser shows for a piece of raw HTML: tags, comments, CDATA sections, processing
+/// instructions and declarations removed; the common character references decoded.
+pub fn html_visible_text(html: &str) -> String {
+    let mut shown = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        shown.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        let end = if rest.starts_with("<!-->") {
+            Some(5) // `<!-->` and `<!--->` are complete (empty) comments in CommonMark 0.31
+        } else if rest.starts_with("<!--->") {
+            Some(6)
+        } else if let Some(body) = rest.strip_prefix("<!--") {
+            body.find("-->").map(|i| 4 + i + 3)
+        } else if let Some(body) = rest.strip_prefix("<![CDATA[") {
+            body.find("]]>").map(|i| 9 + i + 3)
+        } else if rest.starts_with("<?") {
+            rest.find("?>").map(|i| i + 2)
+        } else if rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!') {
+            tag_end(rest)
+        } else {
+            None
+        };
+        match end {
+            Some(end) => rest = &rest[end..],
+            None => {
+                shown.push('<');
+                rest = &rest[1..];
+            }
+        }
+    }
+    shown.push_str(rest);
+    decode_entities(&shown)
+}
+
+/// Byte length of the tag at the start of `s`, skipping `>` inside quoted attribute values.
+fn tag_end(s: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in s.char_indices().skip(1) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => return Some(i + 1),
+            (None, '<') => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Decodes `&amp; &lt; &gt; &quot; &apos; &nbsp;` and numeric references; others stay as written.
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let decoded = rest.find(';').filter(|&semi| semi <= 32).and_then(|semi| {
+            let name = &rest[1..semi];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    Some(
+                        char::from_u32(code)
+                            .filter(|&c| c != '\0')
+                            .unwrap_or('\u{fffd}'),
+                    )
+                }
+            }?;
+            Some((c, semi + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Normalise a Markdown field for the Markdown output: join soft line breaks the CJK
 /// way (see [`join_lines`]), keep everything else byte-identical.
 ///
@@ -806,11 +884,12 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Parse as a Typst markup file and return its syntax errors.
+    /// Parse as a Typst markup file and return its syntax errors and warnings.
     fn typst_errors(source: &str) -> Vec<String> {
-        typst::syntax::parse(source)
-            .errors()
+        let (errors, warnings) = typst::syntax::parse(source).errors_and_warnings();
+        errors
             .into_iter()
+            .chain(warnings)
             .map(|e| e.message.to_string())
             .collect()
     }
@@ -822,7 +901,7 @@ mod tests {
         let mut out = String::new();
         for node in root.children() {
             match node.kind() {
-                SyntaxKind::Text => out.push_str(node.text()),
+                SyntaxKind::Text => out.push_str(node.leaf_text()),
                 SyntaxKind::Space => out.push(' '),
                 SyntaxKind::Escape => {
                     if let Some(escape) = node.cast::<ast::Escape>() {
@@ -902,7 +981,8 @@ mod tests {
             let source = format!("#\"{}\"", escape_string(input));
             let root = typst::syntax::parse(&source);
             let value = root
-                .cast_first::<typst::syntax::ast::Str>()
+                .children()
+                .find_map(|node| node.cast::<typst::syntax::ast::Str>())
                 .map(|s| s.get().to_string());
             assert_eq!(value.as_deref(), Some(input), "Typst reads {source:?}");
         }
@@ -916,7 +996,7 @@ mod tests {
             ("1. 不是列表", r"1\. 不是列表"),
             (
                 "[链接](x) <b> &amp; | ~~删~~ `c`",
-                r"\[链接\]\(x\) \<b\> \&amp; \| \~\~删\~\~ \`c\`",
+                r"\[链接\]\(x\) \<b\> \&amp\; \| \~\~删\~\~ \`c\`",
             ),
             ("a\\b", r"a\\b"),
             ("第一行\n第二行", "第一行第二行"),
@@ -1077,7 +1157,7 @@ mod tests {
             ("[a [b] c](/u)", "#link(\"/u\")[a \\[b\\] c]"),
             (
                 "[链接 <https://b.cn>](/u)",
-                "#link(\"/u\")[链接 \\<https\\:\\/\\/b\\.cn\\>]",
+                "#link(\"/u\")[链接 https\\:\\/\\/b\\.cn]",
             ),
             ("[引用][r]\n\n[r]: /url \"标题\"", "#link(\"/url\")[引用]"),
         ]);
@@ -1145,16 +1225,31 @@ mod tests {
     }
 
     #[test]
-    fn shows_html_literally() {
+    fn shows_the_text_of_raw_html_without_its_tags() {
         check_typst(&[
+            // Not a tag in CommonMark (tag names are ASCII), so it is text.
             ("<标签>", "\\<标签\\>"),
-            ("文字 <b>粗</b>", "文字 \\<b\\>粗\\<\\/b\\>"),
-            (
-                "<div>\n*x*\n</div>",
-                "\\<div\\>#linebreak()\\*x\\*#linebreak()\\<\\/div\\>",
-            ),
-            ("<!-- 注释 -->", "\\<!\\-\\- 注释 \\-\\-\\>"),
+            ("文字 <b>粗</b>", "文字 粗"),
+            ("<div>\n*x*\n</div>", "\\*x\\*"),
+            ("前<!-- 注释 -->后", "前后"),
+            ("<p title=\"a>b\">&amp;&lt;&#35;&#x41;</p>", "&\\<\\#A"),
         ]);
+    }
+
+    #[test]
+    fn html_visible_text_drops_tags_comments_and_cdata() {
+        let cases = [
+            ("<a href='x>y'>链接</a>", "链接"),
+            ("a<![CDATA[ <b> ]]>b", "ab"),
+            ("x<!-->y<!--->z", "xyz"),
+            ("<?php echo 1; ?>c", "c"),
+            ("<!DOCTYPE html>d", "d"),
+            ("a < b", "a < b"),
+            ("&nbsp;&copy;&unknown;", "\u{a0}&copy;&unknown;"),
+        ];
+        for (html, shown) in cases {
+            assert_eq!(html_visible_text(html), shown, "{html}");
+        }
     }
 
     #[test]
@@ -1184,15 +1279,21 @@ mod tests {
     }
 
     #[test]
-    fn rejects_nesting_deeper_than_typst_can_parse() {
-        let md = ">".repeat(MAX_NESTING + 1);
-        assert_eq!(
-            markdown_to_typst(&md).map_err(|e| e.offset),
-            Err(MAX_NESTING)
-        );
-        let ok = ">".repeat(MAX_NESTING);
-        let typst = markdown_to_typst(&ok).unwrap_or_default();
+    fn rejects_nesting_deeper_than_typst_can_lay_out() {
+        // A quote costs 5 of the budget of 40: eight fit, the ninth (at byte 8) does not.
+        let eight = format!("{} 八层", ">".repeat(8));
+        let typst = markdown_to_typst(&eight).unwrap_or_default();
+        assert!(typst.ends_with("八层]]]]]]]]"), "{typst}");
         assert_eq!(typst_errors(&typst), Vec::<String>::new());
+        let nine = format!("{} 九层", ">".repeat(9));
+        assert_eq!(markdown_to_typst(&nine).map_err(|e| e.offset), Err(8));
+        // A list costs 3: thirteen fit.
+        assert!(markdown_to_typst(&format!("{}x", "- ".repeat(13))).is_ok());
+        assert!(markdown_to_typst(&format!("{}x", "- ".repeat(14))).is_err());
+        // Emphasis costs 1: forty levels fit.
+        let emphasis = |n: usize| format!("{}x{}", "*a _a ".repeat(n / 2), " a_ a*".repeat(n / 2));
+        assert!(markdown_to_typst(&emphasis(40)).is_ok());
+        assert!(markdown_to_typst(&emphasis(42)).is_err());
     }
 
     #[test]

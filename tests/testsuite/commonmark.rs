@@ -15,9 +15,16 @@ struct Example {
     example: u32,
 }
 
-/// List markers and enumeration numbers are drawn by a browser, not part of the HTML text; hide them
-/// on the Typst side too so the texts compare.
-const PREAMBLE: &str = "#set list(marker: none)\n#set enum(numbering: n => none)\n";
+/// List markers and enumeration numbers are drawn by a browser, not part of the HTML text: hidden
+/// here too so the texts compare. Without fallback, characters no shipped font has stay in the
+/// laid-out text (as .notdef glyphs) instead of being dropped.
+/// Examples where pulldown-cmark 0.13 parses differently from the spec's reference: in 616 it takes
+/// `<a foo="bar" bam = 'baz <em>"</em>' …/>` for one inline HTML tag, the spec for text with an
+/// `<em>` inside. They must still compile; the test fails when the parser catches up, so the entry
+/// can be removed.
+const PARSER_DEVIATIONS: &[u32] = &[616];
+
+const PREAMBLE: &str = "#set text(font: \"Bulletin Song\", fallback: false)\n#set raw(theme: none)\n#show raw: set text(font: \"Bulletin Song\")\n#set list(marker: none)\n#set enum(numbering: n => none)\n";
 
 #[test]
 fn every_commonmark_example_compiles_and_shows_the_reference_text() {
@@ -48,9 +55,15 @@ fn every_commonmark_example_compiles_and_shows_the_reference_text() {
             date,
         ) {
             Ok((document, _)) => {
-                let shown = normalise(&compile::document_text(&document));
-                let expected = normalise(&strip_tags(&ex.html));
-                if shown != expected {
+                let shown = squeeze(&compile::document_text(&document));
+                let expected = squeeze(&decode(&strip_tags(&ex.html)));
+                let deviates = PARSER_DEVIATIONS.contains(&ex.example);
+                if deviates && shown == expected {
+                    failures.push(format!(
+                        "example {} now matches: remove it from PARSER_DEVIATIONS",
+                        ex.example
+                    ));
+                } else if shown != expected && !deviates {
                     failures.push(format!(
                         "example {}: text differs\n  markdown: {:?}\n  typst:    {:?}\n  expected: {expected:?}\n  shown:    {shown:?}",
                         ex.example, ex.markdown, typst
@@ -71,57 +84,48 @@ fn every_commonmark_example_compiles_and_shows_the_reference_text() {
     );
 }
 
-/// Removes HTML tags, keeping an image's alt text (what a reader sees when the picture is missing,
-/// and what the converter prints, since pictures come from YAML photo blocks).
+/// What a browser shows of the reference HTML: tags, comments and CDATA sections removed (raw
+/// HTML from the Markdown appears verbatim in the reference), an image's alt text kept (what a
+/// reader sees when the picture is missing, and what the converter prints, since pictures come from
+/// YAML photo blocks).
 fn strip_tags(html: &str) -> String {
     let mut out = String::new();
     let mut rest = html;
     while let Some(start) = rest.find('<') {
         out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find('>') else {
-            out.push_str(&rest[start..]);
+        rest = &rest[start..];
+        let (close, keep_alt) = if rest.starts_with("<!--") {
+            ("-->", false)
+        } else if rest.starts_with("<![CDATA[") {
+            ("]]>", false)
+        } else if rest.starts_with("<?") {
+            ("?>", false)
+        } else {
+            (">", rest.starts_with("<img"))
+        };
+        let Some(end) = rest.find(close) else {
+            out.push_str(rest);
             return out;
         };
-        let tag = &rest[start..start + end + 1];
-        if tag.starts_with("<img") {
-            if let Some(alt) = tag.split("alt=\"").nth(1).and_then(|a| a.split('"').next()) {
-                out.push_str(alt);
-            }
+        let tag = &rest[..end + close.len()];
+        if keep_alt && let Some(alt) = tag.split("alt=\"").nth(1).and_then(|a| a.split('"').next())
+        {
+            out.push_str(alt);
         }
-        rest = &rest[start + end + 1..];
+        rest = &rest[end + close.len()..];
     }
     out.push_str(rest);
     out
 }
 
-/// Both sides: entities decoded, anything that looks like a tag removed (raw HTML in Markdown is
-/// printed literally by the converter but interpreted by a browser), whitespace removed.
-fn normalise(s: &str) -> String {
-    let decoded = s
-        .replace("&quot;", "\"")
+/// The references cmark writes into its HTML output.
+fn decode(s: &str) -> String {
+    s.replace("&quot;", "\"")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
-        .replace("&amp;", "&");
-    let mut out = String::new();
-    let mut chars = decoded.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '<'
-            && chars
-                .peek()
-                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'))
-        {
-            let tag: String = chars
-                .clone()
-                .take_while(|&n| n != '>' && n != '<')
-                .collect();
-            if chars.clone().nth(tag.chars().count()) == Some('>') {
-                for _ in 0..=tag.chars().count() {
-                    chars.next();
-                }
-                continue;
-            }
-        }
-        out.push(c);
-    }
-    out.chars().filter(|c| !c.is_whitespace()).collect()
+        .replace("&amp;", "&")
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
