@@ -279,6 +279,33 @@ impl Issue {
     }
 }
 
+impl Issue {
+    /// Every block of the issue (inside sections and findings too), in document order.
+    pub fn blocks(&self) -> Vec<&Block> {
+        fn sections<'a>(list: &'a [Section], out: &mut Vec<&'a Block>) {
+            for section in list {
+                blocks(&section.body, out);
+                sections(&section.sections, out);
+            }
+        }
+        fn blocks<'a>(list: &'a [Block], out: &mut Vec<&'a Block>) {
+            for block in list {
+                out.push(block);
+                if let Block::Findings(findings) = block {
+                    sections(&findings.strengths, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for article in &self.articles {
+            blocks(&article.lead, &mut out);
+            sections(&article.sections, &mut out);
+            blocks(&article.closing, &mut out);
+        }
+        out
+    }
+}
+
 /// Calls `f` on every editor-written string of an issue, in document order (for text clean-ups
 /// that apply to all fields alike).
 pub fn visit_strings_mut(issue: &mut Issue, f: &mut dyn FnMut(&mut String)) {

@@ -71,10 +71,12 @@ impl Pipeline {
         let compiled = compile::compile(&mut self.world, &vpath, rendered.typst, loaded.issue.date)
             .map_err(|e| self.compile_error(e, &loaded))?;
         write_atomic(&paths.pdf, &compiled.pdf)?;
+        let mut warnings = validate::unused_photos(&loaded);
+        warnings.extend(compiled.warnings);
         Ok(Built {
             paths,
             pages: compiled.document.pages().len(),
-            warnings: compiled.warnings,
+            warnings,
         })
     }
 

@@ -4,6 +4,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use walkdir::WalkDir;
+
 use crate::diag::{Problem, Problems};
 use crate::load::Loaded;
 use crate::model::{Block, Photo, Section, Table};
@@ -196,6 +198,49 @@ impl Validator<'_> {
             }
         }
     }
+}
+
+/// Images in the issue's `photos/` folder that issue.yaml never uses: usually a photo the editor
+/// meant to place, or a misspelt file name. Reported as warnings; the build goes on.
+pub fn unused_photos(loaded: &Loaded) -> Vec<String> {
+    let used: Vec<PathBuf> = loaded
+        .issue
+        .blocks()
+        .into_iter()
+        .filter_map(|block| match block {
+            Block::Photo(photo) => Some(loaded.dir.join(&photo.file)),
+            _ => None,
+        })
+        .collect();
+    let photos_dir = loaded.dir.join("photos");
+    WalkDir::new(&photos_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| {
+            let ext = entry
+                .path()
+                .extension()
+                .map(|e| e.to_string_lossy().to_lowercase());
+            matches!(
+                ext.as_deref(),
+                Some("jpg" | "jpeg" | "png" | "gif" | "webp" | "svg")
+            )
+        })
+        .filter(|entry| !used.iter().any(|u| u == entry.path()))
+        .map(|entry| {
+            let name = entry
+                .path()
+                .strip_prefix(&loaded.dir)
+                .unwrap_or(entry.path());
+            format!(
+                "{}: 警告：图片 {} 没有在 issue.yaml 中使用（文件名写错了，还是忘了放？）",
+                loaded.issue_file.path.display(),
+                name.display()
+            )
+        })
+        .collect()
 }
 
 /// Why the photo at `file` (relative to the issue folder) cannot be used, if it cannot.

@@ -149,3 +149,25 @@ fn a_failed_build_leaves_the_last_good_pdf_untouched() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn a_photo_in_the_folder_that_the_issue_never_uses_is_a_warning() {
+    let project = TestProject::new();
+    std::fs::copy(
+        project.path("content/034/photos/01.jpg"),
+        project.path("content/034/photos/忘了放.jpg"),
+    )
+    .unwrap();
+    let run = project.build("034");
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("警告：图片 photos/忘了放.jpg 没有在 issue.yaml 中使用"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("01.jpg"),
+        "used photos are not reported"
+    );
+}
