@@ -72,6 +72,7 @@ pub fn compile(
         // A stable identifier and creation date make the same inputs give the same bytes.
         ident: Smart::Custom(vpath.to_string()),
         timestamp: Some(Timestamp::new_utc(today(date)?)),
+        creator: Smart::Custom(Some(format!("bulletin {}", env!("CARGO_PKG_VERSION")))),
         ..PdfOptions::default()
     };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {

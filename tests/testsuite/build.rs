@@ -185,3 +185,15 @@ fn help_lists_the_build_command() {
     run.assert_ok();
     assert!(run.stdout.contains("build"));
 }
+
+#[test]
+fn the_same_content_gives_the_same_pdf_bytes() {
+    let (project, first) = built_034();
+    project.build("034").assert_ok();
+    let second = std::fs::read(project.path("output/034/第034期.pdf")).unwrap();
+    assert!(first == second, "two builds of unchanged content differ");
+    let other = TestProject::new();
+    other.build("034").assert_ok();
+    let third = std::fs::read(other.path("output/034/第034期.pdf")).unwrap();
+    assert!(first == third, "a build in another folder differs");
+}
