@@ -19,6 +19,8 @@ use crate::validate;
 pub struct Built {
     pub paths: OutputPaths,
     pub pages: usize,
+    /// The laid-out pages, for measuring.
+    pub document: typst_layout::PagedDocument,
     /// Compiler warnings (file:line:column: message).
     pub warnings: Vec<String>,
 }
@@ -73,9 +75,11 @@ impl Pipeline {
         write_atomic(&paths.pdf, &compiled.pdf)?;
         let mut warnings = validate::unused_photos(&loaded);
         warnings.extend(compiled.warnings);
+        let pages = compiled.document.pages().len();
         Ok(Built {
+            document: compiled.document,
             paths,
-            pages: compiled.document.pages().len(),
+            pages,
             warnings,
         })
     }

@@ -1,6 +1,7 @@
 //! Compile stage: the generated Typst source → laid-out pages → PDF bytes, with the embedded compiler.
 
 mod fonts;
+pub mod measure;
 mod world;
 
 use std::path::{Path, PathBuf};

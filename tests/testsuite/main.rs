@@ -4,4 +4,5 @@ mod build;
 mod commonmark;
 mod errors;
 mod escaping;
+mod layout;
 mod support;

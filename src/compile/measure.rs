@@ -1,0 +1,111 @@
+//! Measures the laid-out pages without going through the PDF: where each run of text sits, in which
+//! face and size, and where the rules are. The layout tests check the GB/T 9704 grid with it.
+
+use typst::layout::{Frame, FrameItem, Point, Transform};
+use typst::visualize::Geometry;
+use typst_layout::PagedDocument;
+
+/// One run of text (a line or part of one) in one font.
+#[derive(Debug, Clone)]
+pub struct TextRun {
+    /// 1-based page number.
+    pub page: usize,
+    /// Origin of the first glyph, from the page's left edge, in pt.
+    pub x: f64,
+    /// Baseline, from the page's top edge, in pt.
+    pub baseline: f64,
+    /// Font size in pt.
+    pub size: f64,
+    /// The font's family name.
+    pub family: String,
+    pub text: String,
+    /// Each glyph's advance in pt (tracking and justification included).
+    pub advances: Vec<f64>,
+}
+
+impl TextRun {
+    /// Where the last glyph's advance ends, in pt from the page's left edge.
+    pub fn end(&self) -> f64 {
+        self.x + self.advances.iter().sum::<f64>()
+    }
+}
+
+/// A straight line drawn on a page (rules of the masthead and the 报尾).
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub page: usize,
+    pub start: (f64, f64),
+    pub end: (f64, f64),
+    /// Stroke thickness in pt.
+    pub thickness: f64,
+}
+
+/// Every text run of the document, page by page, in frame order.
+pub fn text_runs(document: &PagedDocument) -> Vec<TextRun> {
+    let mut runs = Vec::new();
+    walk_pages(document, &mut |page, ts, pos, item| {
+        if let FrameItem::Text(text) = item {
+            let origin = pos.transform(ts);
+            let size = text.size.to_pt();
+            let advances = text
+                .glyphs
+                .iter()
+                .map(|g| g.x_advance.at(text.size).to_pt())
+                .collect();
+            runs.push(TextRun {
+                page,
+                x: origin.x.to_pt(),
+                baseline: origin.y.to_pt(),
+                size,
+                family: text.font.info().family.clone(),
+                text: text.text.to_string(),
+                advances,
+            });
+        }
+    });
+    runs
+}
+
+/// Every straight line of the document.
+pub fn rules(document: &PagedDocument) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    walk_pages(document, &mut |page, ts, pos, item| {
+        if let FrameItem::Shape(shape, _) = item
+            && let Geometry::Line(to) = shape.geometry
+            && let Some(stroke) = &shape.stroke
+        {
+            let start = pos.transform(ts);
+            let end = (pos + to).transform(ts);
+            rules.push(Rule {
+                page,
+                start: (start.x.to_pt(), start.y.to_pt()),
+                end: (end.x.to_pt(), end.y.to_pt()),
+                thickness: stroke.thickness.to_pt(),
+            });
+        }
+    });
+    rules
+}
+
+fn walk_pages(document: &PagedDocument, f: &mut dyn FnMut(usize, Transform, Point, &FrameItem)) {
+    fn walk(
+        frame: &Frame,
+        page: usize,
+        ts: Transform,
+        f: &mut dyn FnMut(usize, Transform, Point, &FrameItem),
+    ) {
+        for (pos, item) in frame.items() {
+            if let FrameItem::Group(group) = item {
+                let inner = ts
+                    .pre_concat(Transform::translate(pos.x, pos.y))
+                    .pre_concat(group.transform);
+                walk(&group.frame, page, inner, f);
+            } else {
+                f(page, ts, *pos, item);
+            }
+        }
+    }
+    for (i, page) in document.pages().iter().enumerate() {
+        walk(&page.frame, i + 1, Transform::identity(), f);
+    }
+}
