@@ -63,9 +63,13 @@ fn read(project: &Project, path: &Path) -> Result<SourceFile, Problem> {
     let relative = project.relative(path).to_path_buf();
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
+            // Notepad's "UTF-8 with BOM" puts U+FEFF first, which YAML would read as part of the first key.
             Ok(text) => Ok(SourceFile {
                 path: relative,
-                text,
+                text: match text.strip_prefix('\u{feff}') {
+                    Some(rest) => rest.to_string(),
+                    None => text,
+                },
             }),
             Err(e) => Err(Problem::new(&relative, "文件不是 UTF-8 编码的文本")
                 .at_offset(
@@ -145,6 +149,12 @@ fn translate(message: &str) -> (String, String) {
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+        if expected == "u32" && found.starts_with("string") {
+            return (
+                format!("期号要写成数字，这里写的是 {}", found_in_chinese(found)),
+                "期号只写数字、不补零、不加引号，例如 number: 34。".into(),
+            );
+        }
         return (
             format!(
                 "这里的值类型不对：写的是 {}，需要的是 {}",
@@ -187,7 +197,8 @@ fn translate(message: &str) -> (String, String) {
     if message.contains("文字、数字，或一组条目") {
         return (
             "表格单元格的写法不对：应是文字、数字，或一组条目".into(),
-            "多个条目写成列表，例如 [第一条, 第二条]。".into(),
+            "多个条目写成列表，例如 [第一条, 第二条]；小数和日期（如 2022.10）请加引号写成文字。"
+                .into(),
         );
     }
     if message.contains("duplicate entry") || message.contains("duplicate key") {
@@ -196,6 +207,35 @@ fn translate(message: &str) -> (String, String) {
                 "同一个键写了两次（{}）",
                 quoted.first().copied().unwrap_or("")
             ),
+            "删除或合并重复的那一行。".into(),
+        );
+    }
+    if message.contains("cannot start any token") {
+        return (
+            "这一行有 YAML 不认识的字符，最常见的是用 Tab 键缩进".into(),
+            "缩进只能用空格；把这一行开头的 Tab 换成空格。值里有 @ ` 等符号时，请给整个值加引号。"
+                .into(),
+        );
+    }
+    if message.contains("did not find expected key")
+        || message.contains("did not find expected '-' indicator")
+        || message.contains("mapping values are not allowed")
+    {
+        return (
+            "这一行的缩进或写法不对（YAML 格式错误）".into(),
+            "同一层的各项要对齐（用同样多的空格）；值里含有 “: ” 或以 “ 【 [ 等开头时，请用引号把整个值括起来。".into(),
+        );
+    }
+    if message.contains("unexpected end of stream") || message.contains("did not find expected") {
+        return (
+            "文件在这里意外结束：前面有没写完的引号或括号".into(),
+            "检查引号 \" ' 和括号 [ ] { } 是否成对。".into(),
+        );
+    }
+    if message.starts_with("duplicate field") {
+        let key = quoted.first().copied().unwrap_or("?");
+        return (
+            format!("键「{key}」在同一项里写了两次"),
             "删除或合并重复的那一行。".into(),
         );
     }
@@ -297,7 +337,8 @@ mod tests {
 
     #[test]
     fn a_typed_space_between_chinese_characters_stays() {
-        let source = "a: “戴党徽 亮身份”\nb: 亮身份\n  戴党徽\n";
+        // The same pair is also folded elsewhere in the file; the typed space still wins.
+        let source = "a: “戴党徽 亮身份”\nb: 戴党徽\n  亮身份\n";
         assert_eq!(unfold("“戴党徽 亮身份”", source), "“戴党徽 亮身份”");
     }
 
@@ -326,7 +367,13 @@ mod tests {
         assert!(hint.contains("title、lead"));
         let (message, _) = translate("missing field `caption`");
         assert_eq!(message, "缺少必填的键「caption」");
-        let (message, _) = translate("invalid type: string \"x\", expected u32");
-        assert!(message.contains("正整数"), "{message}");
+        let (message, _) = translate("invalid type: sequence, expected a string");
+        assert_eq!(
+            message,
+            "这里的值类型不对：写的是 列表（以 “- ” 开头的几项），需要的是 文字"
+        );
+        let (message, hint) = translate("invalid type: string \"034\", expected u32");
+        assert_eq!(message, "期号要写成数字，这里写的是 文字「034」");
+        assert!(hint.contains("number: 34"));
     }
 }

@@ -117,7 +117,8 @@ pub struct Table {
 #[serde(untagged, expecting = "文字、数字，或一组条目（列表）")]
 pub enum Cell {
     Text(String),
-    Number(f64),
+    /// Whole numbers only: `2022.10` read as a number would print as 2022.1, so decimals must be quoted.
+    Integer(i64),
     Items(Vec<String>),
 }
 
@@ -339,7 +340,7 @@ fn visit_blocks(blocks: &mut [Block], f: &mut dyn FnMut(&mut String)) {
                     match cell {
                         Cell::Text(text) => f(text),
                         Cell::Items(items) => items.iter_mut().for_each(&mut *f),
-                        Cell::Number(_) => {}
+                        Cell::Integer(_) => {}
                     }
                 }
                 if let Some(note) = &mut table.note {

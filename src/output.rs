@@ -38,6 +38,8 @@ pub struct OutputPaths {
     pub typst: PathBuf,
     pub markdown: PathBuf,
     pub pdf: PathBuf,
+    /// Where the source of a build that failed to compile is kept for inspection.
+    pub failed: PathBuf,
 }
 
 impl OutputPaths {
@@ -47,6 +49,7 @@ impl OutputPaths {
             typst: dir.join(format!("{stem}.typ")),
             markdown: dir.join(format!("{stem}.md")),
             pdf: dir.join(format!("{stem}.pdf")),
+            failed: dir.join(format!("{stem}.failed.typ")),
         }
     }
 }

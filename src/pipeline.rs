@@ -39,10 +39,6 @@ impl Pipeline {
         Ok(Pipeline { project, world })
     }
 
-    pub fn project(&self) -> &Project {
-        &self.project
-    }
-
     /// Builds the issue in `dir` (e.g. content/034) into output/034/.
     pub fn build(&mut self, dir: &Path) -> Result<Built> {
         let loaded = load::load(&self.project, dir)?;
@@ -65,14 +61,24 @@ impl Pipeline {
 
         let out_dir = self.project.output_dir(&loaded.folder);
         let paths = OutputPaths::new(&out_dir, &loaded.folder);
-        // The sources are written first, so that a compile error can be looked up in them.
+        let vpath = compile::virtual_path(&self.project.root, &paths.typst);
+        let compiled = match compile::compile(
+            &mut self.world,
+            &vpath,
+            rendered.typst.clone(),
+            loaded.issue.date,
+        ) {
+            Ok(compiled) => compiled,
+            Err(err) => return Err(self.compile_error(err, &loaded, &paths, &rendered.typst)),
+        };
+        // Only a successful build replaces the outputs, so the three always belong together.
         write_atomic(&paths.typst, rendered.typst.as_bytes())?;
         write_atomic(&paths.markdown, rendered.markdown.as_bytes())?;
-
-        let vpath = compile::virtual_path(&self.project.root, &paths.typst);
-        let compiled = compile::compile(&mut self.world, &vpath, rendered.typst, loaded.issue.date)
-            .map_err(|e| self.compile_error(e, &loaded))?;
         write_atomic(&paths.pdf, &compiled.pdf)?;
+        if paths.failed.exists() {
+            std::fs::remove_file(&paths.failed)
+                .with_context(|| format!("无法删除 {}", paths.failed.display()))?;
+        }
         let mut warnings = validate::unused_photos(&loaded);
         warnings.extend(compiled.warnings);
         let pages = compiled.document.pages().len();
@@ -84,17 +90,36 @@ impl Pipeline {
         })
     }
 
-    /// A missing glyph is the editor's to fix: point at the character in the YAML.
-    fn compile_error(&self, err: CompileError, loaded: &Loaded) -> anyhow::Error {
+    /// A missing glyph is the editor's to fix: point at the character in the YAML. Any other
+    /// compile error is the templates': the failing source is kept beside the good outputs.
+    fn compile_error(
+        &self,
+        err: CompileError,
+        loaded: &Loaded,
+        paths: &OutputPaths,
+        source: &str,
+    ) -> anyhow::Error {
         match err {
             CompileError::MissingGlyphs(chars) => {
-                let problems = chars.iter().map(|&c| missing_glyph_problem(c, loaded)).collect();
+                let problems = chars
+                    .iter()
+                    .map(|&c| missing_glyph_problem(c, loaded))
+                    .collect();
                 anyhow::Error::new(Problems(problems))
             }
-            other => anyhow::Error::new(other).context(format!(
-                "生成的排版文件有错误（这通常是模板的问题，请联系维护者）；文件已保存在 output/{}/ 供查看",
-                loaded.folder
-            )),
+            CompileError::Typst(messages) => {
+                let typ = self.project.relative(&paths.typst).display().to_string();
+                let failed = self.project.relative(&paths.failed).display().to_string();
+                let saved = write_atomic(&paths.failed, source.as_bytes());
+                let messages = messages.iter().map(|m| m.replace(&typ, &failed)).collect();
+                let err = anyhow::Error::new(CompileError::Typst(messages));
+                match saved {
+                    Ok(()) => err.context(format!(
+                        "生成的排版文件有错误（多半是模板的问题，请联系维护者），上一次生成的文件保持不变；出错的源文件保存在 {failed}"
+                    )),
+                    Err(e) => err.context(format!("生成的排版文件有错误，且无法保存 {failed}：{e:#}")),
+                }
+            }
         }
     }
 }
@@ -114,11 +139,4 @@ fn missing_glyph_problem(c: char, loaded: &Loaded) -> Problem {
         }
     }
     Problem::new(&loaded.issue_file.path, message).hint(hint)
-}
-
-/// Builds one issue with a fresh pipeline (the one-command case).
-pub fn build_issue(project: Project, issue: &str, sources: FontSources) -> Result<Built> {
-    let dir = project.resolve_issue(issue)?;
-    let mut pipeline = Pipeline::new(project, sources).context("无法加载字体")?;
-    pipeline.build(&dir)
 }

@@ -61,7 +61,7 @@ impl Project {
 
     /// Every issue folder under `content/` (a folder holding issue.yaml), sorted by name.
     pub fn issue_dirs(&self) -> Vec<PathBuf> {
-        let mut dirs: Vec<PathBuf> = WalkDir::new(self.content_dir())
+        let dirs: Vec<PathBuf> = WalkDir::new(self.content_dir())
             .min_depth(1)
             .max_depth(1)
             .sort_by_file_name()
@@ -70,33 +70,49 @@ impl Project {
             .filter(|entry| entry.file_type().is_dir() && entry.path().join(ISSUE_FILE).is_file())
             .map(|entry| entry.into_path())
             .collect();
-        dirs.sort();
         dirs
     }
 
     /// Resolves what the user typed (`034`, `34`, `content/034`, a path) to an issue folder.
     pub fn resolve_issue(&self, arg: &str) -> Result<PathBuf> {
+        let content = self
+            .content_dir()
+            .canonicalize()
+            .unwrap_or_else(|_| self.content_dir());
         let as_path = Path::new(arg);
         for candidate in [as_path.to_path_buf(), self.root.join(as_path)] {
             if candidate.join(ISSUE_FILE).is_file() {
-                return candidate
+                let dir = candidate
                     .canonicalize()
-                    .with_context(|| format!("无法打开 {}", candidate.display()));
-            }
-        }
-        if let Ok(number) = arg.trim().parse::<u32>() {
-            let dir = self.content_dir().join(format!("{number:03}"));
-            if dir.join(ISSUE_FILE).is_file() {
+                    .with_context(|| format!("无法打开 {}", candidate.display()))?;
+                // Outputs and photo paths are derived from content/<folder>; an issue elsewhere
+                // would be built from, and written over, the wrong files.
+                if dir.parent() != Some(content.as_path()) {
+                    bail!(
+                        "{} 不在本项目的 content 文件夹里。\n  提示：每一期放在 content/<三位期号>/ 下，例如 content/035/。",
+                        candidate.display()
+                    );
+                }
                 return Ok(dir);
             }
         }
+        let wanted = match arg.trim().parse::<u32>() {
+            Ok(number) => {
+                let dir = content.join(format!("{number:03}"));
+                if dir.join(ISSUE_FILE).is_file() {
+                    return Ok(dir);
+                }
+                format!("content/{number:03}/{ISSUE_FILE}")
+            }
+            Err(_) => format!("{arg}/{ISSUE_FILE}"),
+        };
         let known: Vec<String> = self
             .issue_dirs()
             .iter()
             .filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
         bail!(
-            "找不到第 {arg} 期：没有 content/{arg}/{ISSUE_FILE}。\n  提示：已有的期号：{}。新的一期请先建立文件夹（见 content/README.md）。",
+            "找不到第 {arg} 期：没有 {wanted}。\n  提示：已有的期号：{}。新的一期请先建立文件夹（见 content/README.md）。",
             if known.is_empty() {
                 "（无）".to_string()
             } else {

@@ -31,7 +31,7 @@ pub fn validate(loaded: &Loaded) -> Result<(), Problems> {
     };
     v.check_number();
     if loaded.issue.articles.is_empty() {
-        let at = v.locator.peek("articles:");
+        let at = v.locator.key("articles");
         v.problem(
             at,
             "这一期没有任何文章（articles 为空）",
@@ -39,7 +39,7 @@ pub fn validate(loaded: &Loaded) -> Result<(), Problems> {
         );
     }
     for article in &loaded.issue.articles {
-        v.not_empty(&article.title, "title:", "文章标题");
+        v.not_empty(&article.title, "title", "文章标题");
         v.blocks(&article.lead, 0);
         for section in &article.sections {
             v.section(section, 1);
@@ -81,35 +81,40 @@ impl Validator<'_> {
     fn check_number(&mut self) {
         let number = self.loaded.issue.number;
         let folder = &self.loaded.folder;
-        if folder.parse::<u32>().ok() != Some(number) {
-            let at = self.locator.peek("number:");
-            self.problem(
+        let at = self.locator.key("number");
+        match folder.parse::<u32>() {
+            Ok(n) if n != number => self.problem(
                 at,
                 format!("文件夹名是 {folder}，但 number 写的是 {number}"),
-                format!("两者要一致：文件夹 {number:03} 对应 number: {number}。"),
-            );
+                format!("两者要一致：把 number 改成 {n}，或把文件夹改名为 {number:03}。"),
+            ),
+            _ if *folder != format!("{number:03}") => self.problem(
+                at,
+                format!("这一期的文件夹名「{folder}」不是三位期号"),
+                format!("把文件夹改名为 {number:03}，输出文件才会是 第{number:03}期.pdf。"),
+            ),
+            _ => {}
         }
     }
 
-    fn not_empty(&mut self, text: &str, key: &str, what: &str) {
-        let at = if text.trim().is_empty() {
-            self.here(key)
-        } else {
-            self.here(text.lines().next().unwrap_or(text))
-        };
+    /// Reports an empty field; returns where the field stands, for further problems about it.
+    fn not_empty(&mut self, text: &str, key: &str, what: &str) -> Option<usize> {
         if text.trim().is_empty() {
+            let at = self.locator.next_key(key);
             self.problem(
                 at,
                 format!("{what}是空的"),
                 format!("请填写{what}，或删除这一项。"),
             );
+            at
+        } else {
+            self.here(text.lines().next().unwrap_or(text))
         }
     }
 
     fn section(&mut self, section: &Section, depth: usize) {
-        self.not_empty(&section.heading, "heading:", "小标题");
+        let at = self.not_empty(&section.heading, "heading", "小标题");
         if depth > MAX_DEPTH {
-            let at = self.here(&section.heading);
             self.problem(
                 at,
                 format!(
@@ -128,7 +133,9 @@ impl Validator<'_> {
     fn blocks(&mut self, blocks: &[Block], depth: usize) {
         for block in blocks {
             match block {
-                Block::Text(text) => self.not_empty(text, "- ", "段落"),
+                Block::Text(text) => {
+                    self.not_empty(text, "-", "段落");
+                }
                 Block::Photo(photo) => self.photo(photo),
                 Block::Table(table) => self.table(table),
                 Block::Findings(findings) => {
@@ -136,8 +143,8 @@ impl Validator<'_> {
                         self.section(strength, depth + 1);
                     }
                     for problem in &findings.problems {
-                        self.not_empty(&problem.title, "title:", "问题标题");
-                        self.not_empty(&problem.text, "text:", "问题说明");
+                        self.not_empty(&problem.title, "title", "问题标题");
+                        self.not_empty(&problem.text, "text", "问题说明");
                     }
                 }
             }
@@ -159,11 +166,11 @@ impl Validator<'_> {
                 "width 是占正文宽度的百分比，例如 width: 75。",
             );
         }
-        self.not_empty(&photo.caption, "caption:", "图片说明（caption）");
+        self.not_empty(&photo.caption, "caption", "图片说明（caption）");
     }
 
     fn table(&mut self, table: &Table) {
-        let at = self.here("header:");
+        let at = self.locator.next_key("header");
         let columns = table.header.len();
         if columns == 0 {
             self.problem(
@@ -173,21 +180,27 @@ impl Validator<'_> {
             );
             return;
         }
-        if let Some(widths) = &table.widths
-            && (widths.len() != columns || widths.contains(&0))
-        {
-            let at = self.locator.peek("widths:");
-            self.problem(
-                at,
-                format!("widths 有 {} 个数，表头有 {columns} 列", widths.len()),
-                "widths 给每一列一个正整数（相对宽度），个数与表头列数相同。",
-            );
-        }
-        for (i, row) in table.rows.iter().enumerate() {
-            let at = self.here("- [").or(at);
-            if row.len() != columns {
+        if let Some(widths) = &table.widths {
+            let at = self.locator.next_key("widths").or(at);
+            if widths.len() != columns {
                 self.problem(
                     at,
+                    format!("widths 有 {} 个数，表头有 {columns} 列", widths.len()),
+                    "widths 给每一列一个相对宽度，个数与表头列数相同。",
+                );
+            } else if widths.contains(&0) {
+                self.problem(
+                    at,
+                    "widths 里有 0：列宽不能为 0",
+                    "每列的相对宽度写正整数，例如 [1, 4, 7, 2, 1]。",
+                );
+            }
+        }
+        let rows_at = self.locator.next_key("rows").or(at);
+        for (i, row) in table.rows.iter().enumerate() {
+            if row.len() != columns {
+                self.problem(
+                    rows_at,
                     format!(
                         "表格第 {} 行有 {} 个单元格，表头有 {columns} 列",
                         i + 1,
@@ -245,6 +258,12 @@ pub fn unused_photos(loaded: &Loaded) -> Vec<String> {
 
 /// Why the photo at `file` (relative to the issue folder) cannot be used, if it cannot.
 pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
+    if file.trim().is_empty() {
+        return Some((
+            "图片文件名（photo）是空的".into(),
+            "写上图片的文件名，例如 photo: photos/01.jpg。".into(),
+        ));
+    }
     let relative = PathBuf::from(file);
     if relative.is_absolute()
         || relative
@@ -257,7 +276,7 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
         ));
     }
     let path = issue_dir.join(&relative);
-    let bytes = match std::fs::read(&path) {
+    let bytes = match read_prefix(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Some((
@@ -284,6 +303,16 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
         ));
     }
     None
+}
+
+/// The first bytes of a file, enough to recognise its format.
+fn read_prefix(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(512);
+    std::fs::File::open(path)?
+        .take(512)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Finds where values stand in the YAML text, moving forward as the model is walked in document
@@ -313,8 +342,45 @@ impl<'a> Locator<'a> {
         Some(found)
     }
 
-    /// The first occurrence of `needle` anywhere, without moving the cursor.
-    fn peek(&self, needle: &str) -> Option<usize> {
-        self.text.find(needle)
+    /// Where `key:` starts a line (after indentation and an optional `- `), outside comments.
+    fn key_from(&self, from: usize, key: &str) -> Option<usize> {
+        let mut offset = 0;
+        for line in self.text.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            if start < from {
+                continue;
+            }
+            let trimmed = line.trim_start();
+            let item = trimmed
+                .strip_prefix("- ")
+                .map(str::trim_start)
+                .unwrap_or(trimmed);
+            let matches = if key == "-" {
+                trimmed.starts_with('-')
+            } else {
+                item.strip_prefix(key)
+                    .is_some_and(|rest| rest.starts_with(':'))
+            };
+            if matches {
+                return Some(start + line.len() - item.len());
+            }
+        }
+        None
+    }
+
+    /// The first line starting with `key:`, without moving the cursor.
+    fn key(&self, key: &str) -> Option<usize> {
+        self.key_from(0, key)
+    }
+
+    /// The next line starting with `key:` from the cursor; moves the cursor past it.
+    fn next_key(&mut self, key: &str) -> Option<usize> {
+        let line_start = self.text[..self.cursor.min(self.text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let found = self.key_from(line_start, key)?;
+        self.cursor = found + key.len();
+        Some(found)
     }
 }

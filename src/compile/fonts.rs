@@ -49,13 +49,4 @@ impl Fonts {
     pub(crate) fn font(&self, index: usize) -> Option<typst::text::Font> {
         self.store.font(index)
     }
-
-    /// The family names available, sorted (for reports and tests).
-    pub fn families(&self) -> Vec<String> {
-        self.store
-            .book()
-            .families()
-            .map(|(name, _)| name.to_string())
-            .collect()
-    }
 }

@@ -33,7 +33,7 @@ pub struct Compiled {
 pub enum CompileError {
     /// The compiler rejected the generated source (rendered diagnostics, file:line:column).
     Typst(Vec<String>),
-    /// Characters no available font has: each with the text it appeared in.
+    /// Characters no available font has, in order of appearance.
     MissingGlyphs(Vec<char>),
 }
 

@@ -1,7 +1,7 @@
 //! The compiler's view of the project: the generated main source from memory, every other file only
 //! from inside the project root, the shared fonts, and a fixed "today" for reproducible output.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use typst::diag::{FileError, FileResult};
@@ -71,11 +71,6 @@ impl ProjectWorld {
         // Mark every file stale so edited photos and templates are read again; unchanged sources
         // are re-parsed incrementally.
         self.files.reset();
-    }
-
-    /// The project folder on disk.
-    pub fn root(&self) -> PathBuf {
-        self.files.loader().root.path().to_path_buf()
     }
 }
 

@@ -18,8 +18,6 @@ pub struct IssueView {
     pub folder: String,
     /// 2022年4月4日.
     pub date_text: String,
-    /// 2022-04-04.
-    pub date_iso: String,
     pub editor: String,
     pub caption_mark: String,
     pub articles: Vec<ArticleView>,
@@ -106,7 +104,6 @@ pub fn issue_view(loaded: &Loaded) -> Result<IssueView, ViewError> {
         number_text: bulletin.format_number(issue.number, issue.date.year),
         folder: loaded.folder.clone(),
         date_text: issue.date.chinese(),
-        date_iso: issue.date.to_string(),
         editor: plain(issue.editor.as_deref().unwrap_or(&bulletin.editor)),
         caption_mark: bulletin.caption_mark.clone(),
         articles,
@@ -141,7 +138,7 @@ impl Builder {
                 }
                 Block::Photo(photo) => self.blocks.push(BlockView::Photo {
                     path: format!("/content/{}/{}", self.folder, photo.file),
-                    md_path: format!("../../content/{}/{}", self.folder, photo.file),
+                    md_path: url_path(&format!("../../content/{}/{}", self.folder, photo.file)),
                     caption: plain(&photo.caption),
                     width: photo.width.unwrap_or(DEFAULT_PHOTO_WIDTH),
                 }),
@@ -193,7 +190,31 @@ impl Builder {
     }
 }
 
+/// Percent-encodes a relative path for a Markdown link destination, so that spaces, brackets and
+/// Chinese file names keep the image an image in every viewer.
+fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Paragraphs pasted from Word often start with full-width spaces as a hand-made indent; the theme
+/// indents every paragraph already.
+fn strip_hand_indent(md: &str) -> String {
+    md.lines()
+        .map(|line| line.trim_start_matches('\u{3000}'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn convert(md: &str) -> Result<(String, String), ViewError> {
+    let md = &strip_hand_indent(md);
     let typst = markdown_to_typst(md).map_err(|error| ViewError {
         field: md.to_string(),
         error,
@@ -209,8 +230,7 @@ fn cell_items(cell: &Cell) -> CellView {
     };
     match cell {
         Cell::Text(text) => single(plain(text)),
-        Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => single(format!("{}", *n as i64)),
-        Cell::Number(n) => single(n.to_string()),
+        Cell::Integer(n) => single(n.to_string()),
         Cell::Items(items) => CellView {
             items: items.iter().map(|i| plain(i)).collect(),
             numbered: true,
@@ -250,6 +270,24 @@ pub fn chinese_number(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encodes_photo_paths_for_markdown() {
+        assert_eq!(
+            url_path("../../content/034/photos/01 (2).jpg"),
+            "../../content/034/photos/01%20%282%29.jpg"
+        );
+        assert_eq!(url_path("photos/照片.jpg"), "photos/%E7%85%A7%E7%89%87.jpg");
+    }
+
+    #[test]
+    fn drops_full_width_spaces_typed_as_an_indent() {
+        assert_eq!(
+            strip_hand_indent("　　为深入推进\n　　第二行"),
+            "为深入推进\n第二行"
+        );
+        assert_eq!(strip_hand_indent("戴党徽　亮身份"), "戴党徽　亮身份");
+    }
 
     #[test]
     fn numbers_headings_in_the_official_order() {

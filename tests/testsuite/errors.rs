@@ -37,9 +37,12 @@ fn yaml_syntax_errors_are_located() {
 #[test]
 fn a_value_of_the_wrong_type_is_located_and_explained() {
     let project = project_with_issue(&GOOD.replace("number: 99", "number: 九十九"));
-    project.build("099").assert_failed_with(
-        "content/099/issue.yaml:1:9: 错误：这里的值类型不对：写的是 文字「九十九」，需要的是 正整数",
-    );
+    project
+        .build("099")
+        .assert_failed_with(
+            "content/099/issue.yaml:1:9: 错误：期号要写成数字，这里写的是 文字「九十九」",
+        )
+        .assert_failed_with("例如 number: 34");
 }
 
 #[test]
@@ -170,4 +173,80 @@ fn a_photo_in_the_folder_that_the_issue_never_uses_is_a_warning() {
         !run.stderr.contains("01.jpg"),
         "used photos are not reported"
     );
+}
+
+#[test]
+fn a_tab_used_for_indentation_is_named_as_the_cause() {
+    let project = project_with_issue(&GOOD.replace("    lead:", "\tlead:"));
+    project
+        .build("099")
+        .assert_failed_with("content/099/issue.yaml:5:")
+        .assert_failed_with("Tab");
+}
+
+#[test]
+fn a_byte_order_mark_does_not_swallow_the_first_key() {
+    project_with_issue(&format!("\u{feff}{GOOD}"))
+        .build("099")
+        .assert_ok();
+}
+
+#[test]
+fn a_decimal_in_a_table_cell_must_be_quoted_so_it_prints_as_typed() {
+    let yaml = format!(
+        "{GOOD}      - table:\n          header: [时限]\n          rows:\n            - [2022.10]\n"
+    );
+    project_with_issue(&yaml)
+        .build("099")
+        .assert_failed_with("小数和日期（如 2022.10）请加引号");
+    let quoted = format!(
+        "{GOOD}      - table:\n          header: [时限]\n          rows:\n            - [\"2022.10\"]\n"
+    );
+    let project = project_with_issue(&quoted);
+    project.build("099").assert_ok();
+    assert!(project.read("output/099/第099期.md").contains("2022\\.10"));
+}
+
+#[test]
+fn a_section_nested_five_deep_is_located_at_its_heading() {
+    let mut yaml =
+        String::from("number: 99\ndate: 2022-05-01\narticles:\n  - title: 标题\n    sections:\n");
+    let mut indent = String::from("      ");
+    for name in ["甲", "乙", "丙", "丁", "戊"] {
+        yaml.push_str(&format!("{indent}- heading: {name}\n{indent}  sections:\n"));
+        indent.push_str("    ");
+    }
+    yaml = yaml
+        .trim_end()
+        .trim_end_matches("sections:")
+        .trim_end()
+        .to_string()
+        + "\n";
+    project_with_issue(&yaml)
+        .build("099")
+        .assert_failed_with("content/099/issue.yaml:14:34: 错误：小标题「戊」在第 5 层");
+}
+
+#[test]
+fn a_folder_that_is_not_a_three_digit_number_is_refused() {
+    let project = TestProject::new();
+    project.write("content/99/issue.yaml", GOOD);
+    project
+        .build("content/99")
+        .assert_failed_with("content/99/issue.yaml:1:1: 错误：这一期的文件夹名「99」不是三位期号");
+}
+
+#[test]
+fn a_failed_compile_keeps_all_three_good_outputs_and_the_failing_source_apart() {
+    let project = project_with_issue(GOOD);
+    project.build("099").assert_ok();
+    let read = |name: &str| std::fs::read(project.path("output/099").join(name)).unwrap();
+    let before = [read("第099期.pdf"), read("第099期.typ"), read("第099期.md")];
+    // Passes load and validation, fails in the compiler (no font has the character).
+    project.edit("content/099/issue.yaml", |t| {
+        t.replace("一段话。", "一段话\u{2A6A5}。")
+    });
+    project.build("099").assert_failed_with("U+2A6A5");
+    let after = [read("第099期.pdf"), read("第099期.typ"), read("第099期.md")];
+    assert!(before == after, "a failed build changed the outputs");
 }
