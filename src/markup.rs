@@ -240,6 +240,31 @@ fn parse(md: &str) -> Vec<Spanned<'_>> {
     Parser::new_ext(md, options()).into_offset_iter().collect()
 }
 
+/// Byte offsets of `**` that Markdown left as text: usually bold that did not take because a
+/// Chinese punctuation mark stands just inside the closing `**` (`**检查方式：**本次…`), which
+/// CommonMark's flanking rules do not accept. Code is exempt.
+pub fn stray_strong_markers(md: &str) -> Vec<usize> {
+    let mut offsets = Vec::new();
+    let mut in_code = false;
+    // Delimiter runs that did not pair come out as separate text events: merge them first.
+    let merged =
+        pulldown_cmark::TextMergeWithOffset::new(Parser::new_ext(md, options()).into_offset_iter());
+    for (event, range) in merged {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            // Escaped `\*\*` shows as `**` but was typed on purpose: look at the source.
+            Event::Text(text) if !in_code && text.contains("**") => {
+                if let Some(at) = md[range.clone()].find("**") {
+                    offsets.push(range.start + at);
+                }
+            }
+            _ => {}
+        }
+    }
+    offsets
+}
+
 /// Convert a Markdown field (CommonMark + GFM tables/strikethrough) to Typst markup.
 ///
 /// Block and inline elements become Typst function calls with `[...]` content
@@ -1234,6 +1259,20 @@ mod tests {
             ("前<!-- 注释 -->后", "前后"),
             ("<p title=\"a>b\">&amp;&lt;&#35;&#x41;</p>", "&\\<\\#A"),
         ]);
+    }
+
+    #[test]
+    fn finds_bold_markers_that_did_not_take() {
+        assert_eq!(stray_strong_markers("**检查方式：**本次检查"), vec![0]);
+        assert_eq!(
+            stray_strong_markers("**检查方式**：本次检查"),
+            Vec::<usize>::new()
+        );
+        assert_eq!(
+            stray_strong_markers("```\n**code**\n```"),
+            Vec::<usize>::new()
+        );
+        assert_eq!(stray_strong_markers("价格\\*\\*5"), Vec::<usize>::new());
     }
 
     #[test]

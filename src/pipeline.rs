@@ -50,8 +50,8 @@ impl Pipeline {
                 format!("段落中的 Markdown 无法转换：{}", e.error.message),
             )
             .hint("检查这一段的 Markdown 写法；要原样显示的 * _ # 等符号前加 \\。");
-            match file.text.find(e.field.lines().next().unwrap_or_default()) {
-                Some(at) => problem.at_offset(&file.text, at + e.error.offset),
+            match validate::locate_in_field(&file.text, &e.field, e.error.offset) {
+                Some((line, column)) => problem.at(line, column),
                 None => problem,
             }
         });
@@ -80,6 +80,7 @@ impl Pipeline {
                 .with_context(|| format!("无法删除 {}", paths.failed.display()))?;
         }
         let mut warnings = validate::unused_photos(&loaded);
+        warnings.extend(validate::markdown_warnings(&loaded));
         warnings.extend(compiled.warnings);
         let pages = compiled.document.pages().len();
         Ok(Built {

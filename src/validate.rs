@@ -213,6 +213,53 @@ impl Validator<'_> {
     }
 }
 
+/// Markdown that will not print as the editor meant: `**` that did not become bold.
+pub fn markdown_warnings(loaded: &Loaded) -> Vec<String> {
+    let file = &loaded.issue_file;
+    let mut fields: Vec<&str> = Vec::new();
+    for block in loaded.issue.blocks() {
+        match block {
+            Block::Text(text) => fields.push(text),
+            Block::Findings(findings) => {
+                fields.extend(findings.summary.as_deref());
+                fields.extend(findings.problems_summary.as_deref());
+                fields.extend(findings.problems.iter().map(|p| p.text.as_str()));
+            }
+            _ => {}
+        }
+    }
+    let mut warnings = Vec::new();
+    for field in fields {
+        for offset in crate::markup::stray_strong_markers(field) {
+            let position = locate_in_field(&file.text, field, offset)
+                .map(|(line, column)| format!(":{line}:{column}"))
+                .unwrap_or_default();
+            warnings.push(format!(
+                "{}{position}: 警告：这里的 ** 没有变成粗体，会原样印出\n  提示：中文标点紧挨在 ** 里面时粗体不生效，把标点移到 ** 外面，例如 **检查方式**：",
+                file.path.display()
+            ));
+        }
+    }
+    warnings
+}
+
+/// Line and column in the YAML text of byte `offset` inside a multi-line field whose lines stand
+/// in the YAML one by one (a `|` block or a single line).
+pub fn locate_in_field(yaml: &str, field: &str, offset: usize) -> Option<(usize, usize)> {
+    let first = field.lines().next().filter(|l| !l.trim().is_empty())?;
+    let start = yaml.find(first)?;
+    let (start_line, start_column) = crate::diag::line_column(yaml, start);
+    let before = field.get(..offset)?;
+    let field_line = before.matches('\n').count();
+    let column_in_line = before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+    if field_line == 0 {
+        return Some((start_line, start_column + column_in_line));
+    }
+    let yaml_line = yaml.lines().nth(start_line - 1 + field_line)?;
+    let indent = yaml_line.chars().take_while(|c| *c == ' ').count();
+    Some((start_line + field_line, indent + 1 + column_in_line))
+}
+
 /// Images in the issue's `photos/` folder that issue.yaml never uses: usually a photo the editor
 /// meant to place, or a misspelt file name. Reported as warnings; the build goes on.
 pub fn unused_photos(loaded: &Loaded) -> Vec<String> {

@@ -250,3 +250,19 @@ fn a_failed_compile_keeps_all_three_good_outputs_and_the_failing_source_apart() 
     let after = [read("第099期.pdf"), read("第099期.typ"), read("第099期.md")];
     assert!(before == after, "a failed build changed the outputs");
 }
+
+#[test]
+fn bold_that_does_not_take_is_a_located_warning() {
+    let yaml = GOOD.replace(
+        "      - 一段话。\n",
+        "      - |\n        第一行\n        **要点：**第二行\n",
+    );
+    let run = project_with_issue(&yaml).build("099");
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("content/099/issue.yaml:8:9: 警告：这里的 ** 没有变成粗体"),
+        "{}",
+        run.stderr
+    );
+}
