@@ -4,6 +4,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use typst::foundations::Bytes;
+use typst::visualize::{ExchangeFormat, RasterImage};
 use walkdir::WalkDir;
 
 use crate::diag::{Problem, Problems};
@@ -12,15 +14,6 @@ use crate::model::{Block, Photo, Section, Table};
 
 /// The deepest section level: 一、 →（一）→ 1. →（1）.
 pub const MAX_DEPTH: usize = 4;
-
-/// Image formats the compiler can place, recognised by their first bytes.
-const IMAGE_SIGNATURES: &[(&[u8], &str)] = &[
-    (b"\xFF\xD8\xFF", "JPEG"),
-    (b"\x89PNG\r\n\x1a\n", "PNG"),
-    (b"GIF87a", "GIF"),
-    (b"GIF89a", "GIF"),
-    (b"RIFF", "WebP"),
-];
 
 /// Checks the loaded issue; returns every problem found.
 pub fn validate(loaded: &Loaded) -> Result<(), Problems> {
@@ -323,7 +316,7 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
         ));
     }
     let path = issue_dir.join(&relative);
-    let bytes = match read_prefix(&path) {
+    let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Some((
@@ -338,28 +331,26 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
             ));
         }
     };
-    let known = IMAGE_SIGNATURES.iter().any(|(magic, name)| {
-        bytes.starts_with(magic) && (*name != "WebP" || bytes.get(8..12) == Some(b"WEBP"))
-    });
     let svg = file.to_lowercase().ends_with(".svg")
         && std::str::from_utf8(&bytes).is_ok_and(|t| t.contains("<svg"));
-    if !known && !svg {
+    if svg {
+        return None;
+    }
+    let Some(format) = ExchangeFormat::detect(&bytes) else {
         return Some((
             format!("「{file}」不是可用的图片（支持 JPEG、PNG、GIF、WebP、SVG）"),
             "用看图软件把它另存为 JPEG 或 PNG；手机的 HEIC 照片要先转换成 JPEG。".into(),
         ));
+    };
+    // Decoding here, with the compiler's own (memoised) decoder, names a damaged photo in the YAML
+    // instead of failing later inside the template; the compile then reuses the decoded image.
+    if let Err(reason) = RasterImage::plain(Bytes::new(bytes), format) {
+        return Some((
+            format!("图片「{file}」已损坏，无法读取（{}）", reason.trim()),
+            "用看图软件打开它检查；能打开的话另存为 JPEG 或 PNG，再替换原文件。".into(),
+        ));
     }
     None
-}
-
-/// The first bytes of a file, enough to recognise its format.
-fn read_prefix(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut bytes = Vec::with_capacity(512);
-    std::fs::File::open(path)?
-        .take(512)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
 /// Finds where values stand in the YAML text, moving forward as the model is walked in document

@@ -266,3 +266,19 @@ fn bold_that_does_not_take_is_a_located_warning() {
         run.stderr
     );
 }
+
+#[test]
+fn a_damaged_photo_is_named_at_its_line() {
+    let yaml = format!("{GOOD}      - photo: photos/坏的.jpg\n        caption: 说明\n");
+    let project = project_with_issue(&yaml);
+    let mut damaged = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    damaged.extend(std::iter::repeat_n(0x42, 3000));
+    std::fs::create_dir_all(project.path("content/099/photos")).unwrap();
+    std::fs::write(project.path("content/099/photos/坏的.jpg"), damaged).unwrap();
+    project
+        .build("099")
+        .assert_failed_with(
+            "content/099/issue.yaml:7:16: 错误：图片「photos/坏的.jpg」已损坏，无法读取",
+        )
+        .assert_failed_with("另存为 JPEG 或 PNG");
+}
