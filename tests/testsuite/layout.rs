@@ -172,7 +172,7 @@ fn the_masthead_name_is_centred_and_the_rule_spans_the_text_width() {
     assert!((rule.thickness - 1.5).abs() < 0.05, "{rule:?}");
 }
 
-/// R34, R35: 「— N —」 in 14 pt, the dash's ink centre 7 mm below the 版心; odd pages right, even left.
+/// R34–R36: 「— N —」 in 14 pt, the dash's ink centre 7 mm below the 版心; odd pages right, even left.
 #[test]
 fn page_numbers_sit_7mm_below_the_text_area_odd_right_even_left() {
     let (_project, built) = body_only();
@@ -192,9 +192,11 @@ fn page_numbers_sit_7mm_below_the_text_area_odd_right_even_left() {
         );
         let left = left(page);
         if page % 2 == 1 {
+            // R36: the right ink edge (advance end less the dash's 0.62 pt side bearing) 14 pt in.
+            let ink_right = number.end() - 0.62;
             assert!(
-                number.x > left + WIDTH / 2.0,
-                "odd page {page} number on the right"
+                (ink_right - (left + WIDTH - 14.0)).abs() < 2.0,
+                "odd page {page} number ends at {ink_right:.2}"
             );
         } else {
             assert!(
