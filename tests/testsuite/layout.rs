@@ -207,3 +207,100 @@ fn page_numbers_sit_7mm_below_the_text_area_odd_right_even_left() {
         }
     }
 }
+
+/// R6, R7, R16, R28: in the whole of 第034期 — after headings, photos, the table, the masthead and the
+/// title — every 16 pt line sits on one of the 22 grid rows, and headings use body size.
+#[test]
+fn every_body_line_of_issue_034_sits_on_the_grid() {
+    let project = TestProject::new();
+    let built = build(&project, "034");
+    let runs = measure::text_runs(&built.document);
+    let body: Vec<&TextRun> = runs
+        .iter()
+        .filter(|r| (r.size - 16.0).abs() < 0.01)
+        .collect();
+    assert!(body.len() > 60, "{} body lines", body.len());
+    for run in body {
+        let row = (run.baseline - TOP - (P - 16.0) / 2.0 - 14.08) / P;
+        assert!(
+            (row - row.round()).abs() * P < 0.5 && (0.0..22.0).contains(&row.round()),
+            "page {} {:?}: baseline off the grid (row {:.2})",
+            run.page,
+            run.text,
+            row + 1.0
+        );
+    }
+    let headings: Vec<&TextRun> = runs
+        .iter()
+        .filter(|r| {
+            ["一、", "二、", "三、"]
+                .iter()
+                .any(|o| r.text.starts_with(o))
+        })
+        .collect();
+    assert_eq!(headings.len(), 3);
+    assert!(
+        headings
+            .iter()
+            .all(|h| h.size == 16.0 && h.family.contains("Hei")),
+        "R16: {headings:?}"
+    );
+}
+
+/// R20, R21, R22, R24: number on row 3, publisher and date on row 4 one character in, the rule's
+/// centre 4 mm below row 4's em box, the title in 22 pt, centred, lines 35 pt apart.
+#[test]
+fn the_masthead_rows_the_rule_and_the_title_of_issue_034() {
+    let project = TestProject::new();
+    let built = build(&project, "034");
+    let runs = measure::text_runs(&built.document);
+    let row_baseline = |row: f64| TOP + (row - 1.0) * P + (P - 16.0) / 2.0 + 14.08;
+    let find = |text: &str| {
+        runs.iter()
+            .find(|r| r.page == 1 && r.text.contains(text))
+            .expect(text)
+    };
+    let number = find("第【034】期");
+    assert!((number.baseline - row_baseline(3.0)).abs() < 0.5);
+    assert!(((number.x + number.end()) / 2.0 - (LEFT_ODD + WIDTH / 2.0)).abs() < 0.5);
+    let publisher = find("长江艺术工程职业学院党委办公室");
+    let date = find("2022年4月4日");
+    assert!(
+        (publisher.baseline - row_baseline(4.0)).abs() < 0.5
+            && (date.baseline - row_baseline(4.0)).abs() < 0.5
+    );
+    assert!(
+        (publisher.x - LEFT_ODD - 16.0).abs() < 0.2,
+        "R21 publisher at {:.2}",
+        publisher.x - LEFT_ODD
+    );
+    assert!(
+        (date.end() - (LEFT_ODD + WIDTH - 16.0)).abs() < 0.2,
+        "R21 date ends at {:.2}",
+        date.end()
+    );
+    let rule = measure::rules(&built.document)
+        .into_iter()
+        .find(|r| r.page == 1)
+        .unwrap();
+    let below_em_box = (rule.start.1 - (row_baseline(4.0) + 0.12 * 16.0)) / MM;
+    assert!(
+        (below_em_box - 4.0).abs() < 0.3,
+        "R22 rule {below_em_box:.2} mm below row 4"
+    );
+    let title: Vec<&TextRun> = runs
+        .iter()
+        .filter(|r| r.page == 1 && (r.size - 22.0).abs() < 0.01)
+        .collect();
+    assert_eq!(title.len(), 2, "the title takes two lines");
+    for line in &title {
+        assert!(
+            ((line.x + line.end()) / 2.0 - (LEFT_ODD + WIDTH / 2.0)).abs() < 0.5,
+            "R24 centred"
+        );
+    }
+    assert!(
+        (title[1].baseline - title[0].baseline - 35.0).abs() < 1.0,
+        "R24 title pitch"
+    );
+}
