@@ -58,6 +58,11 @@ fn build_writes_the_pdf_the_typst_source_and_the_markdown_and_says_so() {
     let project = TestProject::new();
     let run = project.build("034");
     run.assert_ok();
+    assert!(
+        run.stderr.is_empty(),
+        "the reference issue builds without warnings:\n{}",
+        run.stderr
+    );
     for name in ["第034期.pdf", "第034期.typ", "第034期.md"] {
         assert!(
             project.path("output/034").join(name).is_file(),
