@@ -1,12 +1,14 @@
 //! Command-line interface: clap types and the dispatch to one function per subcommand.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 
 use crate::compile::FontSources;
-use crate::pipeline::Pipeline;
+use crate::model::Date;
+use crate::new_issue;
+use crate::pipeline::{Failure, Pipeline, Prepared};
 use crate::project::Project;
 
 /// 《长艺党建》排版工具：把 content/ 中的 YAML 生成 PDF、Typst 和 Markdown。
@@ -31,6 +33,20 @@ pub enum Command {
         #[arg(long)]
         no_system_fonts: bool,
     },
+    /// 检查一期或每一期：和生成时一样读入、核对、排版，报告全部错误和警告，但不写任何文件
+    Check {
+        /// 期号或文件夹，例如 034、34 或 content/034；不写就检查 content/ 下的每一期
+        issue: Option<String>,
+        /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
+        #[arg(long)]
+        no_system_fonts: bool,
+    },
+    /// 新建下一期：content/<下一个期号>/issue.yaml（带说明、可直接生成的模板）和空的 photos/ 文件夹
+    New {
+        /// 出刊日期，写成 年-月-日，例如 2022-05-06；不写就用今天（北京时间）
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<Date>,
+    },
 }
 
 /// Runs the parsed command line.
@@ -42,24 +58,39 @@ pub fn run(cli: Cli) -> Result<()> {
             issue,
             no_system_fonts,
         } => build(project, &issue, no_system_fonts),
+        Command::Check {
+            issue,
+            no_system_fonts,
+        } => check(project, issue.as_deref(), no_system_fonts),
+        Command::New { date } => new(&project, date),
     }
 }
 
-fn build(project: Project, issue: &str, no_system_fonts: bool) -> Result<()> {
-    let sources = if no_system_fonts {
+fn font_sources(no_system_fonts: bool) -> FontSources {
+    if no_system_fonts {
         FontSources::ShippedOnly
     } else {
         FontSources::ShippedAndSystem
-    };
+    }
+}
+
+/// `path` as the user sees it: relative to the current folder where possible.
+fn show(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&cwd)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+fn build(project: Project, issue: &str, no_system_fonts: bool) -> Result<()> {
     let dir = project.resolve_issue(issue)?;
     let started = std::time::Instant::now();
-    let mut pipeline = Pipeline::new(project, sources)?;
+    let mut pipeline = Pipeline::new(project, font_sources(no_system_fonts))?;
     let built = pipeline.build(&dir)?;
     for warning in &built.warnings {
         eprintln!("{warning}");
     }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let show = |p: &std::path::Path| p.strip_prefix(&cwd).unwrap_or(p).display().to_string();
     println!(
         "已生成（{} 页，用时 {:.1} 秒）：",
         built.pages,
@@ -71,12 +102,136 @@ fn build(project: Project, issue: &str, no_system_fonts: bool) -> Result<()> {
     Ok(())
 }
 
+/// Runs every stage of a build but the writing, for one issue or all of them; prints the problems,
+/// the warnings and a summary line per issue. Fails (exit code 1) if any issue has errors.
+fn check(project: Project, issue: Option<&str>, no_system_fonts: bool) -> Result<()> {
+    let dirs = match issue {
+        Some(issue) => vec![project.resolve_issue(issue)?],
+        None => project.issue_dirs(),
+    };
+    if dirs.is_empty() {
+        println!(
+            "content 文件夹里还没有任何一期，没有要检查的内容。\n  提示：运行 cargo run --release -- new 新建一期。"
+        );
+        return Ok(());
+    }
+    let mut pipeline = Pipeline::new(project.clone(), font_sources(no_system_fonts))?;
+    let mut failed = Vec::new();
+    for dir in &dirs {
+        let folder = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let prepared = pipeline.prepare(dir);
+        if let Err(failure) = &prepared.result {
+            eprintln!("{}", check_failure(failure, &project, &prepared));
+        }
+        for warning in &prepared.warnings {
+            eprintln!("{warning}");
+        }
+        println!("{}", check_summary(&folder, &prepared));
+        if prepared.result.is_err() {
+            failed.push(format!("第{folder}期"));
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        bail!(
+            "检查没有通过：{}有错误。\n  提示：按上面指出的文件、行号逐一修改，再运行 check 检查。",
+            failed.join("、")
+        )
+    }
+}
+
+/// A failure as `check` reports it. Nothing is written, so a template's compile error names the
+/// file `build` would keep it in.
+fn check_failure(failure: &Failure, project: &Project, prepared: &Prepared) -> String {
+    match failure {
+        Failure::Template { .. } => {
+            let typ = project
+                .relative(&prepared.paths.typst)
+                .display()
+                .to_string();
+            let failed = project
+                .relative(&prepared.paths.failed)
+                .display()
+                .to_string();
+            format!(
+                "{}\n  提示：check 不写任何文件；运行 build 时，出错的源文件会保存为 {failed}，上面的行号指的就是它。",
+                failure.to_string().replace(&typ, &failed)
+            )
+        }
+        _ => failure.to_string(),
+    }
+}
+
+/// 第034期：没有发现问题（8 页） / 第035期：没有错误，4 条警告（1 页） / 第099期：2 处错误
+fn check_summary(folder: &str, prepared: &Prepared) -> String {
+    let warnings = prepared.warnings.len();
+    match &prepared.result {
+        Ok(artifacts) if warnings == 0 => {
+            format!("第{folder}期：没有发现问题（{} 页）", artifacts.pages())
+        }
+        Ok(artifacts) => format!(
+            "第{folder}期：没有错误，{warnings} 条警告（{} 页）",
+            artifacts.pages()
+        ),
+        Err(failure) if warnings == 0 => format!("第{folder}期：{} 处错误", failure.count()),
+        Err(failure) => format!(
+            "第{folder}期：{} 处错误，{warnings} 条警告",
+            failure.count()
+        ),
+    }
+}
+
+/// Creates the next issue's folder from the skeleton and says what to do next.
+fn new(project: &Project, date: Option<Date>) -> Result<()> {
+    let date = date.unwrap_or_else(new_issue::today);
+    let created = new_issue::create(project, date)?;
+    let folder = &created.folder;
+    println!("已新建第{folder}期（日期 {}）：", date.chinese());
+    let file = show(&created.file);
+    let photos = format!("{}/", show(&created.photos));
+    let width = file.chars().count().max(photos.chars().count());
+    println!(
+        "  {file:<width$}  本期内容：把其中的「{}……）」换成本期的文字",
+        new_issue::PLACEHOLDER
+    );
+    println!("  {photos:<width$}  本期照片放在这里");
+    println!("下一步：编辑 issue.yaml，然后生成 PDF 看效果：");
+    println!("  cargo run --release -- build {folder}");
+    Ok(())
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| {
+        format!("日期「{s}」无效：写成 2022-05-06 这样的形式（年-月-日），并且必须是真实存在的日期")
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, Command};
 
     #[test]
     fn command_line_definition_is_consistent() {
-        super::Cli::command().debug_assert();
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn check_takes_an_optional_issue_and_new_an_optional_date() {
+        let cli = Cli::try_parse_from(["bulletin", "check"]).unwrap();
+        assert!(matches!(cli.command, Command::Check { issue: None, .. }));
+        let cli = Cli::try_parse_from(["bulletin", "check", "034"]).unwrap();
+        assert!(matches!(cli.command, Command::Check { issue: Some(i), .. } if i == "034"));
+        let cli = Cli::try_parse_from(["bulletin", "new", "--date", "2022-05-06"]).unwrap();
+        assert!(
+            matches!(cli.command, Command::New { date: Some(d) } if d.to_string() == "2022-05-06")
+        );
+        let err = Cli::try_parse_from(["bulletin", "new", "--date", "2022-02-30"]).unwrap_err();
+        assert!(err.to_string().contains("日期「2022-02-30」无效"), "{err}");
     }
 }

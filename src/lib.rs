@@ -3,7 +3,8 @@
 //! compiler into the numbered PDF (output/034/第034期.pdf).
 //!
 //! Pipeline stages, one module each: [`load`] → [`validate`] → [`render`] → [`compile`] → [`output`],
-//! tied together by [`pipeline`]. User text reaches Typst only through [`markup`].
+//! tied together by [`pipeline`]. User text reaches Typst only through [`markup`]. [`new_issue`]
+//! starts the next issue from a skeleton.
 
 pub mod cli;
 pub mod compile;
@@ -11,6 +12,7 @@ pub mod diag;
 pub mod load;
 pub mod markup;
 pub mod model;
+pub mod new_issue;
 pub mod output;
 pub mod pipeline;
 pub mod project;

@@ -1,6 +1,10 @@
 //! The whole pipeline for one issue: load → validate → render → compile → write. A `Pipeline` keeps
 //! the fonts and the compiler's caches, so a process that builds several times pays for them once.
+//!
+//! [`Pipeline::prepare`] runs every stage but the last in memory; [`Pipeline::build`] is `prepare`
+//! followed by the writes, and `bulletin check` is `prepare` alone, so both see the same problems.
 
+use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -21,8 +25,91 @@ pub struct Built {
     pub pages: usize,
     /// The laid-out pages, for measuring.
     pub document: typst_layout::PagedDocument,
-    /// Compiler warnings (file:line:column: message).
+    /// Warnings about the input and from the compiler (file:line:column: message).
     pub warnings: Vec<String>,
+}
+
+/// One issue taken through load → validate → render → compile in memory; nothing is written.
+pub struct Prepared {
+    /// Where `build` writes the issue (output/034/第034期.*).
+    pub paths: OutputPaths,
+    /// Warnings about the input and from the compiler, also when the issue failed (as far as the
+    /// stages got).
+    pub warnings: Vec<String>,
+    /// The compiled issue, or why there is none.
+    pub result: Result<Artifacts, Failure>,
+}
+
+/// The contents of an issue's output files, and its laid-out pages.
+pub struct Artifacts {
+    pub typst: String,
+    pub markdown: String,
+    pub pdf: Vec<u8>,
+    pub document: typst_layout::PagedDocument,
+}
+
+impl Artifacts {
+    pub fn pages(&self) -> usize {
+        self.document.pages().len()
+    }
+}
+
+/// Why an issue could not be prepared.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems in the input the editor can fix, located in the YAML.
+    Problems(Problems),
+    /// The generated Typst source does not compile: the templates' fault. `source` is that source,
+    /// which `build` saves for the maintainer.
+    Template {
+        messages: Vec<String>,
+        source: String,
+    },
+    /// Anything else: an unreadable template, a template that does not render.
+    Other(anyhow::Error),
+}
+
+impl Failure {
+    /// How many errors this failure stands for.
+    pub fn count(&self) -> usize {
+        match self {
+            Failure::Problems(problems) => problems.0.len().max(1),
+            Failure::Template { messages, .. } => messages.len().max(1),
+            Failure::Other(_) => 1,
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Failure::Problems(problems) => write!(f, "{problems}"),
+            Failure::Template { messages, .. } => write!(
+                f,
+                "生成的排版文件有错误（多半是模板的问题，请联系维护者）：\n{}",
+                CompileError::Typst(messages.clone())
+            ),
+            Failure::Other(err) => {
+                write!(f, "{err}")?;
+                for cause in err.chain().skip(1) {
+                    write!(f, "\n  原因：{cause}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl From<Problems> for Failure {
+    fn from(problems: Problems) -> Self {
+        Failure::Problems(problems)
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(err: anyhow::Error) -> Self {
+        Failure::Other(err)
+    }
 }
 
 /// Builds issues of one project.
@@ -39,9 +126,57 @@ impl Pipeline {
         Ok(Pipeline { project, world })
     }
 
+    /// Takes the issue in `dir` (e.g. content/034) through every stage but the writing.
+    pub fn prepare(&mut self, dir: &Path) -> Prepared {
+        let folder = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let paths = OutputPaths::new(&self.project.output_dir(&folder), &folder);
+        let mut warnings = Vec::new();
+        let result = self.stages(dir, &paths, &mut warnings);
+        Prepared {
+            paths,
+            warnings,
+            result,
+        }
+    }
+
     /// Builds the issue in `dir` (e.g. content/034) into output/034/.
     pub fn build(&mut self, dir: &Path) -> Result<Built> {
+        let Prepared {
+            paths,
+            warnings,
+            result,
+        } = self.prepare(dir);
+        let artifacts = result.map_err(|failure| self.failure_error(failure, &paths))?;
+        // Only a successful build replaces the outputs, so the three always belong together.
+        write_atomic(&paths.typst, artifacts.typst.as_bytes())?;
+        write_atomic(&paths.markdown, artifacts.markdown.as_bytes())?;
+        write_atomic(&paths.pdf, &artifacts.pdf)?;
+        if paths.failed.exists() {
+            std::fs::remove_file(&paths.failed)
+                .with_context(|| format!("无法删除 {}", paths.failed.display()))?;
+        }
+        Ok(Built {
+            pages: artifacts.pages(),
+            document: artifacts.document,
+            paths,
+            warnings,
+        })
+    }
+
+    /// load → validate → render → compile, collecting warnings on the way.
+    fn stages(
+        &mut self,
+        dir: &Path,
+        paths: &OutputPaths,
+        warnings: &mut Vec<String>,
+    ) -> Result<Artifacts, Failure> {
         let loaded = load::load(&self.project, dir)?;
+        warnings.extend(validate::unused_photos(&loaded));
+        warnings.extend(validate::markdown_warnings(&loaded));
+        warnings.extend(crate::new_issue::placeholder_warnings(&loaded.issue_file));
         validate::validate(&loaded)?;
         let view = issue_view(&loaded).map_err(|e| {
             let file = &loaded.issue_file;
@@ -59,56 +194,41 @@ impl Pipeline {
         let templates = Templates::load(&self.project.templates_dir())?;
         let rendered = templates.render(&view)?;
 
-        let out_dir = self.project.output_dir(&loaded.folder);
-        let paths = OutputPaths::new(&out_dir, &loaded.folder);
         let vpath = compile::virtual_path(&self.project.root, &paths.typst);
-        let compiled = match compile::compile(
+        let compiled = compile::compile(
             &mut self.world,
             &vpath,
             rendered.typst.clone(),
             loaded.issue.date,
-        ) {
-            Ok(compiled) => compiled,
-            Err(err) => return Err(self.compile_error(err, &loaded, &paths, &rendered.typst)),
-        };
-        // Only a successful build replaces the outputs, so the three always belong together.
-        write_atomic(&paths.typst, rendered.typst.as_bytes())?;
-        write_atomic(&paths.markdown, rendered.markdown.as_bytes())?;
-        write_atomic(&paths.pdf, &compiled.pdf)?;
-        if paths.failed.exists() {
-            std::fs::remove_file(&paths.failed)
-                .with_context(|| format!("无法删除 {}", paths.failed.display()))?;
-        }
-        let mut warnings = validate::unused_photos(&loaded);
-        warnings.extend(validate::markdown_warnings(&loaded));
+        )
+        .map_err(|err| match err {
+            CompileError::MissingGlyphs(chars) => Failure::Problems(Problems(
+                chars
+                    .iter()
+                    .map(|&c| missing_glyph_problem(c, &loaded))
+                    .collect(),
+            )),
+            CompileError::Typst(messages) => Failure::Template {
+                messages,
+                source: rendered.typst.clone(),
+            },
+        })?;
         warnings.extend(compiled.warnings);
-        let pages = compiled.document.pages().len();
-        Ok(Built {
+        Ok(Artifacts {
+            typst: rendered.typst,
+            markdown: rendered.markdown,
+            pdf: compiled.pdf,
             document: compiled.document,
-            paths,
-            pages,
-            warnings,
         })
     }
 
-    /// A missing glyph is the editor's to fix: point at the character in the YAML. Any other
-    /// compile error is the templates': the failing source is kept beside the good outputs.
-    fn compile_error(
-        &self,
-        err: CompileError,
-        loaded: &Loaded,
-        paths: &OutputPaths,
-        source: &str,
-    ) -> anyhow::Error {
-        match err {
-            CompileError::MissingGlyphs(chars) => {
-                let problems = chars
-                    .iter()
-                    .map(|&c| missing_glyph_problem(c, loaded))
-                    .collect();
-                anyhow::Error::new(Problems(problems))
-            }
-            CompileError::Typst(messages) => {
+    /// The error a failed build reports. A template's compile error also keeps the failing source
+    /// beside the good outputs, for the maintainer.
+    fn failure_error(&self, failure: Failure, paths: &OutputPaths) -> anyhow::Error {
+        match failure {
+            Failure::Problems(problems) => anyhow::Error::new(problems),
+            Failure::Other(err) => err,
+            Failure::Template { messages, source } => {
                 let typ = self.project.relative(&paths.typst).display().to_string();
                 let failed = self.project.relative(&paths.failed).display().to_string();
                 let saved = write_atomic(&paths.failed, source.as_bytes());

@@ -57,10 +57,17 @@ pub enum BlockView {
     },
     Table {
         header: Vec<String>,
-        rows: Vec<Vec<CellView>>,
+        rows: Vec<RowView>,
         widths: Vec<u32>,
         note: Option<String>,
     },
+}
+
+/// A table row; `breakable` only when it may be too tall for one page (see `may_overflow_a_page`).
+#[derive(Debug, Serialize)]
+pub struct RowView {
+    pub cells: Vec<CellView>,
+    pub breakable: bool,
 }
 
 /// A table cell: its items, numbered 1. 2. … when the editor wrote a list.
@@ -143,18 +150,25 @@ impl Builder {
                     width: photo.width.unwrap_or(DEFAULT_PHOTO_WIDTH),
                 }),
                 Block::Table(table) => {
+                    let widths = table
+                        .widths
+                        .clone()
+                        .unwrap_or_else(|| vec![1; table.header.len()]);
                     let rows = table
                         .rows
                         .iter()
-                        .map(|row| row.iter().map(cell_items).collect())
+                        .map(|row| {
+                            let cells: Vec<CellView> = row.iter().map(cell_items).collect();
+                            RowView {
+                                breakable: may_overflow_a_page(&cells, &widths),
+                                cells,
+                            }
+                        })
                         .collect();
                     self.blocks.push(BlockView::Table {
                         header: table.header.iter().map(|h| plain(h)).collect(),
                         rows,
-                        widths: table
-                            .widths
-                            .clone()
-                            .unwrap_or_else(|| vec![1; table.header.len()]),
+                        widths,
                         note: table.note.as_deref().map(plain),
                     });
                 }
@@ -222,6 +236,34 @@ fn convert(md: &str) -> Result<(String, String), ViewError> {
     Ok((typst, markdown_to_markdown(md).trim().to_string()))
 }
 
+/// Rows stay whole on one page (a row split by a page break is hard to read), unless a row could
+/// be taller than a page: an unbreakable row that does not fit would be cut off. The estimate is
+/// generous: 12 pt characters, full-width, in each column's share of the 156 mm text width.
+fn may_overflow_a_page(cells: &[CellView], widths: &[u32]) -> bool {
+    const TEXT_WIDTH_PT: f64 = 442.2;
+    const LINE_PT: f64 = 12.0 * 1.4;
+    const PAGE_PT: f64 = 637.8;
+    let total: u32 = widths.iter().sum::<u32>().max(1);
+    let height = |cell: &CellView, width: u32| {
+        let chars_per_line = ((TEXT_WIDTH_PT * f64::from(width) / f64::from(total) - 8.0) / 12.0)
+            .floor()
+            .max(1.0);
+        let lines: f64 = cell
+            .items
+            .iter()
+            .map(|item| (item.chars().count() as f64 + 3.0) / chars_per_line)
+            .map(f64::ceil)
+            .sum();
+        lines * LINE_PT + 12.0
+    };
+    let tallest = cells
+        .iter()
+        .zip(widths)
+        .map(|(cell, &w)| height(cell, w))
+        .fold(0.0, f64::max);
+    tallest > PAGE_PT * 0.7
+}
+
 /// A cell as items: text and numbers are one plain item; a list is numbered by the template.
 fn cell_items(cell: &Cell) -> CellView {
     let single = |text: String| CellView {
@@ -270,6 +312,23 @@ pub fn chinese_number(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_rows_break_only_when_they_could_outgrow_a_page() {
+        let cell = |n: usize, text: &str| CellView {
+            items: vec![text.to_string(); n],
+            numbered: n > 1,
+        };
+        let seed_row = [
+            cell(1, "1"),
+            cell(1, "党建理论方面与业务深度融合"),
+            cell(5, "深化思政深度融合合作"),
+            cell(1, "2022年底"),
+        ];
+        assert!(!may_overflow_a_page(&seed_row, &[1, 4, 7, 2]));
+        let huge = [cell(1, "1"), cell(80, "一项很长的整改措施写在这里")];
+        assert!(may_overflow_a_page(&huge, &[1, 4]));
+    }
 
     #[test]
     fn encodes_photo_paths_for_markdown() {

@@ -240,3 +240,24 @@ fn the_same_content_gives_the_same_pdf_bytes() {
     let third = std::fs::read(other.path("output/034/第034期.pdf")).unwrap();
     assert!(first == third, "a build in another folder differs");
 }
+
+#[test]
+fn a_table_row_taller_than_a_page_loses_no_text() {
+    let project = TestProject::new();
+    let items: Vec<String> = (1..=80).map(|i| format!("\"第{i}项整改措施\"")).collect();
+    project.write(
+        "content/097/issue.yaml",
+        &format!(
+            "number: 97\ndate: 2022-05-01\narticles:\n  - title: 长表格\n    lead:\n      - table:\n          header: [序号, 措施]\n          rows:\n            - [1, [{}]]\n",
+            items.join(", ")
+        ),
+    );
+    project.build("097").assert_ok();
+    let text = pdf_text(&std::fs::read(project.path("output/097/第097期.pdf")).unwrap());
+    for i in 1..=80 {
+        assert!(
+            text.contains(&format!("{i}.第{i}项整改措施")),
+            "item {i} lost"
+        );
+    }
+}

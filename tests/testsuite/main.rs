@@ -5,4 +5,5 @@ mod commonmark;
 mod errors;
 mod escaping;
 mod layout;
+mod new_and_check;
 mod support;
