@@ -1,7 +1,7 @@
 //! Errors an editor can cause: each names the file, line and column, says what is wrong in Chinese
 //! and how to fix it; a failed build never replaces the last good PDF.
 
-use crate::support::TestProject;
+use crate::support::{GOOD, TestProject};
 
 /// A project with a small issue 099 whose issue.yaml is `yaml`.
 fn project_with_issue(yaml: &str) -> TestProject {
@@ -9,14 +9,6 @@ fn project_with_issue(yaml: &str) -> TestProject {
     project.write("content/099/issue.yaml", yaml);
     project
 }
-
-const GOOD: &str = "number: 99
-date: 2022-05-01
-articles:
-  - title: 测试标题
-    lead:
-      - 一段话。
-";
 
 #[test]
 fn a_small_valid_issue_builds() {

@@ -6,15 +6,7 @@ use std::path::PathBuf;
 use bulletin::model::{Date, Issue};
 use bulletin::new_issue::today;
 
-use crate::support::TestProject;
-
-const GOOD: &str = "number: 99
-date: 2022-05-01
-articles:
-  - title: 测试标题
-    lead:
-      - 一段话。
-";
+use crate::support::{GOOD, TestProject};
 
 /// Every file and folder in the project (the linked fonts as one entry), relative to its root.
 fn tree(project: &TestProject) -> Vec<PathBuf> {

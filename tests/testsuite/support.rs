@@ -9,6 +9,15 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A small valid issue 099 (one article, one paragraph), the base the error tests vary.
+pub const GOOD: &str = "number: 99
+date: 2022-05-01
+articles:
+  - title: 测试标题
+    lead:
+      - 一段话。
+";
+
 /// A throwaway copy of the project: content and templates copied, fonts linked.
 pub struct TestProject {
     pub dir: tempfile::TempDir,
