@@ -144,22 +144,17 @@ fn check(project: Project, issue: Option<&str>, no_system_fonts: bool) -> Result
     }
 }
 
-/// A failure as `check` reports it. Nothing is written, so a template's compile error names the
-/// file `build` would keep it in.
+/// A failure as `check` reports it. Nothing is written, so a template's compile error says where
+/// `build` would keep the failing source its line numbers refer to.
 fn check_failure(failure: &Failure, project: &Project, prepared: &Prepared) -> String {
     match failure {
         Failure::Template { .. } => {
-            let typ = project
-                .relative(&prepared.paths.typst)
-                .display()
-                .to_string();
             let failed = project
                 .relative(&prepared.paths.failed)
                 .display()
                 .to_string();
             format!(
-                "{}\n  提示：check 不写任何文件；运行 build 时，出错的源文件会保存为 {failed}，上面的行号指的就是它。",
-                failure.to_string().replace(&typ, &failed)
+                "{failure}\n  提示：check 不写任何文件；运行 build 时，出错的源文件会保存为 {failed}，上面的行号指的就是它。"
             )
         }
         _ => failure.to_string(),

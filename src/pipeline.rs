@@ -208,10 +208,16 @@ impl Pipeline {
                     .map(|&c| missing_glyph_problem(c, &loaded))
                     .collect(),
             )),
-            CompileError::Typst(messages) => Failure::Template {
-                messages,
-                source: rendered.typst.clone(),
-            },
+            CompileError::Typst(messages) => {
+                // The failing source is kept as the .failed.typ (by `build`), never as the good
+                // .typ: the messages point at that file.
+                let typ = self.project.relative(&paths.typst).display().to_string();
+                let failed = self.project.relative(&paths.failed).display().to_string();
+                Failure::Template {
+                    messages: messages.iter().map(|m| m.replace(&typ, &failed)).collect(),
+                    source: rendered.typst.clone(),
+                }
+            }
         })?;
         warnings.extend(compiled.warnings);
         Ok(Artifacts {
@@ -229,10 +235,8 @@ impl Pipeline {
             Failure::Problems(problems) => anyhow::Error::new(problems),
             Failure::Other(err) => err,
             Failure::Template { messages, source } => {
-                let typ = self.project.relative(&paths.typst).display().to_string();
                 let failed = self.project.relative(&paths.failed).display().to_string();
                 let saved = write_atomic(&paths.failed, source.as_bytes());
-                let messages = messages.iter().map(|m| m.replace(&typ, &failed)).collect();
                 let err = anyhow::Error::new(CompileError::Typst(messages));
                 match saved {
                     Ok(()) => err.context(format!(
