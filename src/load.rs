@@ -232,6 +232,19 @@ fn translate(message: &str) -> (String, String) {
             "检查引号 \" ' 和括号 [ ] { } 是否成对。".into(),
         );
     }
+    if message.starts_with("unknown variant ") {
+        let value = quoted.first().copied().unwrap_or("?");
+        let allowed = quoted
+            .iter()
+            .skip(1)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("、");
+        return (
+            format!("「{value}」不是这里可以用的值"),
+            format!("这里只能写以下之一：{allowed}。"),
+        );
+    }
     if message.starts_with("duplicate field") {
         let key = quoted.first().copied().unwrap_or("?");
         return (

@@ -25,6 +25,103 @@ pub struct Bulletin {
     /// The mark in front of every photo caption.
     #[serde(default = "default_caption_mark")]
     pub caption_mark: String,
+    /// The 报尾 at the bottom of the last page: who receives the bulletin, print run, reviewer.
+    #[serde(default)]
+    pub closing: ClosingSettings,
+    /// Page and masthead settings; every one has the default of bulletin-style.md §5.
+    #[serde(default)]
+    pub layout: Layout,
+}
+
+/// The 报尾 (bulletin-style.md §2.3, R30–R33). An issue may override `editor`, `reviewer` and
+/// `copies`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosingSettings {
+    /// Distribution lines, e.g. 报：院党委领导 / 送：各党总支 / 发：各支部, in print order.
+    #[serde(default)]
+    pub distribution: Vec<Distribution>,
+    /// 审核：… on the last line; none by default.
+    #[serde(default)]
+    pub reviewer: Option<String>,
+    /// （共印×份） at the right of the last line; none by default.
+    #[serde(default)]
+    pub copies: Option<u32>,
+}
+
+/// One distribution line of the 报尾.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Distribution {
+    /// 报, 送, 发 or 抄送 (printed with a full-width colon).
+    pub label: String,
+    /// The recipients.
+    pub to: String,
+}
+
+/// Layout settings of `bulletin.yaml`'s `layout:` (bulletin-style.md §5). Ranges are checked by the
+/// validate stage, which can point at the line.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Layout {
+    /// Size of the masthead name in pt (R19: 36–72, default 42 = 初号).
+    pub masthead_size: f64,
+    /// Extra space between the name's characters, in em (default 0.5).
+    pub masthead_spacing: f64,
+    /// Horizontal scale of the name in percent (50–100; below 100 condenses it).
+    pub masthead_width: f64,
+    /// The red of the masthead as CMYK percentages (R22: 0, 80, 80, 0).
+    pub red: [f64; 4],
+    /// The rule under the masthead (R22).
+    pub rule: RuleStyle,
+    /// Blank rows between the masthead rule and the first title (R23: 1, or 2 as in GB 7.3.1).
+    pub blank_rows: u32,
+    /// Where page numbers go (R36).
+    pub page_numbers: PageNumbers,
+    /// Whether page 1 carries a number (R37).
+    pub number_first_page: bool,
+    /// Mirror the margins on even pages (R2): the wider margin is always on the binding side.
+    pub mirror: bool,
+    /// Section levels printed bold by an outline stroke (R17): 1 = 一、, 2 = （一）, 3 = 1., 4 = （1）.
+    pub bold_levels: Vec<u32>,
+    /// A quarter-em gap between Chinese and Latin letters or digits (R14; off by default).
+    pub latin_spacing: bool,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            masthead_size: 42.0,
+            masthead_spacing: 0.5,
+            masthead_width: 100.0,
+            red: [0.0, 80.0, 80.0, 0.0],
+            rule: RuleStyle::Single,
+            blank_rows: 1,
+            page_numbers: PageNumbers::Outside,
+            number_first_page: true,
+            mirror: true,
+            bold_levels: Vec::new(),
+            latin_spacing: false,
+        }
+    }
+}
+
+/// The masthead rule: one thick red line, thick over thin, or a line broken by a red ★.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleStyle {
+    Single,
+    Double,
+    Star,
+}
+
+/// Page numbers on the outer side (odd right, even left), centred, or not printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageNumbers {
+    Outside,
+    Center,
+    None,
 }
 
 fn default_number_format() -> String {
@@ -46,6 +143,12 @@ pub struct Issue {
     /// Overrides the bulletin's 稿件编辑 line for this issue.
     #[serde(default)]
     pub editor: Option<String>,
+    /// Overrides the bulletin's 审核 line for this issue.
+    #[serde(default)]
+    pub reviewer: Option<String>,
+    /// Overrides the bulletin's print run （共印×份） for this issue.
+    #[serde(default)]
+    pub copies: Option<u32>,
     /// One or more articles, in print order.
     pub articles: Vec<Article>,
 }

@@ -23,6 +23,7 @@ pub fn validate(loaded: &Loaded) -> Result<(), Problems> {
         problems: Vec::new(),
     };
     v.check_number();
+    v.problems.extend(check_settings(loaded));
     if loaded.issue.articles.is_empty() {
         let at = v.locator.key("articles");
         v.problem(
@@ -351,6 +352,73 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
         ));
     }
     None
+}
+
+/// Range checks of bulletin.yaml's `layout:` and `closing:`, located in bulletin.yaml.
+fn check_settings(loaded: &Loaded) -> Vec<Problem> {
+    let file = &loaded.bulletin_file;
+    let locator = Locator::new(&file.text);
+    let layout = &loaded.bulletin.layout;
+    let mut problems = Vec::new();
+    let mut check = |key: &str, ok: bool, message: String, hint: &str| {
+        if !ok {
+            let mut problem = Problem::new(&file.path, message).hint(hint);
+            if let Some(offset) = locator.key(key) {
+                problem = problem.at_offset(&file.text, offset);
+            }
+            problems.push(problem);
+        }
+    };
+    let size = layout.masthead_size;
+    check(
+        "masthead_size",
+        (36.0..=72.0).contains(&size),
+        format!("报头字号 masthead_size: {size} 不在 36–72 之间"),
+        "单位是磅（pt）；初号是 42，小初是 36。",
+    );
+    let spacing = layout.masthead_spacing;
+    check(
+        "masthead_spacing",
+        (0.0..=1.0).contains(&spacing),
+        format!("报头字距 masthead_spacing: {spacing} 不在 0–1 之间"),
+        "单位是字宽：0 表示不加字距，0.5 表示每字之间空半个字。",
+    );
+    let width = layout.masthead_width;
+    check(
+        "masthead_width",
+        (50.0..=100.0).contains(&width),
+        format!("报头字宽 masthead_width: {width} 不在 50–100 之间"),
+        "这是报头文字的横向比例（百分比），100 为正常，小于 100 把字压窄。",
+    );
+    check(
+        "red",
+        layout.red.iter().all(|c| (0.0..=100.0).contains(c)),
+        format!("红色 red: {:?} 里有不在 0–100 之间的数", layout.red),
+        "red 是印刷四色（青、品红、黄、黑）的百分比，标准红为 [0, 80, 80, 0]。",
+    );
+    check(
+        "blank_rows",
+        (0..=3).contains(&layout.blank_rows),
+        format!("blank_rows: {} 不在 0–3 之间", layout.blank_rows),
+        "红线下面到第一篇标题之间空几行：通常 1 行，公文格式空 2 行。",
+    );
+    for level in &layout.bold_levels {
+        check(
+            "bold_levels",
+            (1..=MAX_DEPTH as u32).contains(level),
+            format!("bold_levels 里的 {level} 不是小标题层级"),
+            "层级是 1（一、）、2（（一））、3（1.）、4（（1））；例如 bold_levels: [2, 3]。",
+        );
+    }
+    for line in &loaded.bulletin.closing.distribution {
+        check(
+            "label",
+            !line.label.trim().is_empty() && !line.label.ends_with('：'),
+            format!("报尾的标签「{}」不合适", line.label),
+            "标签只写“报”“送”“发”或“抄送”，冒号由程序加。",
+        );
+    }
+    problems
 }
 
 /// Finds where values stand in the YAML text, moving forward as the model is walked in document

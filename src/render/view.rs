@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::load::{Loaded, plain};
 use crate::markup::{MarkupError, markdown_to_markdown, markdown_to_typst};
-use crate::model::{Block, Cell, Findings, Section};
+use crate::model::{Block, Cell, Findings, Layout, Section};
 
 /// The whole issue, as the templates see it.
 #[derive(Debug, Serialize)]
@@ -18,9 +18,25 @@ pub struct IssueView {
     pub folder: String,
     /// 2022年4月4日.
     pub date_text: String,
-    pub editor: String,
     pub caption_mark: String,
     pub articles: Vec<ArticleView>,
+    pub closing: ClosingView,
+    pub layout: Layout,
+}
+
+/// The 报尾: distribution lines, then 稿件编辑 (and 审核) left and the print run right.
+#[derive(Debug, Serialize)]
+pub struct ClosingView {
+    pub distribution: Vec<DistributionView>,
+    pub editor: String,
+    pub reviewer: Option<String>,
+    pub copies: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DistributionView {
+    pub label: String,
+    pub to: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -111,9 +127,22 @@ pub fn issue_view(loaded: &Loaded) -> Result<IssueView, ViewError> {
         number_text: bulletin.format_number(issue.number, issue.date.year),
         folder: loaded.folder.clone(),
         date_text: issue.date.chinese(),
-        editor: plain(issue.editor.as_deref().unwrap_or(&bulletin.editor)),
         caption_mark: bulletin.caption_mark.clone(),
         articles,
+        closing: ClosingView {
+            distribution: (bulletin.closing.distribution.iter())
+                .map(|line| DistributionView {
+                    label: plain(&line.label),
+                    to: plain(&line.to),
+                })
+                .collect(),
+            editor: plain(issue.editor.as_deref().unwrap_or(&bulletin.editor)),
+            reviewer: (issue.reviewer.as_ref())
+                .or(bulletin.closing.reviewer.as_ref())
+                .map(|r| plain(r)),
+            copies: issue.copies.or(bulletin.closing.copies),
+        },
+        layout: bulletin.layout.clone(),
     })
 }
 
