@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 
-use crate::compile::FontSources;
+use crate::compile::{FontRole, FontSources};
 use crate::model::Date;
 use crate::new_issue;
 use crate::pipeline::{Failure, Pipeline, Prepared};
@@ -32,6 +32,9 @@ pub enum Command {
         /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
         #[arg(long)]
         no_system_fonts: bool,
+        /// 缺少正式的仿宋或小标宋字体（只有随附的替代字体）时报错，不生成
+        #[arg(long)]
+        strict_fonts: bool,
     },
     /// 检查一期或每一期：和生成时一样读入、核对、排版，报告全部错误和警告，但不写任何文件
     Check {
@@ -40,6 +43,9 @@ pub enum Command {
         /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
         #[arg(long)]
         no_system_fonts: bool,
+        /// 缺少正式的仿宋或小标宋字体（只有随附的替代字体）时报错
+        #[arg(long)]
+        strict_fonts: bool,
     },
     /// 新建下一期：content/<下一个期号>/issue.yaml（带说明、可直接生成的模板）和空的 photos/ 文件夹
     New {
@@ -57,11 +63,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Build {
             issue,
             no_system_fonts,
-        } => build(project, &issue, no_system_fonts),
+            strict_fonts,
+        } => build(project, &issue, no_system_fonts, strict_fonts),
         Command::Check {
             issue,
             no_system_fonts,
-        } => check(project, issue.as_deref(), no_system_fonts),
+            strict_fonts,
+        } => check(project, issue.as_deref(), no_system_fonts, strict_fonts),
         Command::New { date } => new(&project, date),
     }
 }
@@ -83,10 +91,23 @@ fn show(path: &Path) -> String {
         .to_string()
 }
 
-fn build(project: Project, issue: &str, no_system_fonts: bool) -> Result<()> {
+/// One line naming the face each font role resolved to (R40).
+fn font_report(roles: &[FontRole]) -> String {
+    let parts: Vec<String> = (roles.iter())
+        .map(|role| match &role.resolved {
+            Some(face) if role.substitute => format!("{} {face}（随附的替代字体）", role.name),
+            Some(face) => format!("{} {face}", role.name),
+            None => format!("{} 无可用字体", role.name),
+        })
+        .collect();
+    format!("字体：{}", parts.join("，"))
+}
+
+fn build(project: Project, issue: &str, no_system_fonts: bool, strict_fonts: bool) -> Result<()> {
     let dir = project.resolve_issue(issue)?;
     let started = std::time::Instant::now();
     let mut pipeline = Pipeline::new(project, font_sources(no_system_fonts))?;
+    let roles = pipeline.check_fonts(strict_fonts)?;
     let built = pipeline.build(&dir)?;
     for warning in &built.warnings {
         eprintln!("{warning}");
@@ -99,12 +120,18 @@ fn build(project: Project, issue: &str, no_system_fonts: bool) -> Result<()> {
     println!("  {}", show(&built.paths.pdf));
     println!("  {}", show(&built.paths.typst));
     println!("  {}", show(&built.paths.markdown));
+    println!("{}", font_report(&roles));
     Ok(())
 }
 
 /// Runs every stage of a build but the writing, for one issue or all of them; prints the problems,
 /// the warnings and a summary line per issue. Fails (exit code 1) if any issue has errors.
-fn check(project: Project, issue: Option<&str>, no_system_fonts: bool) -> Result<()> {
+fn check(
+    project: Project,
+    issue: Option<&str>,
+    no_system_fonts: bool,
+    strict_fonts: bool,
+) -> Result<()> {
     let dirs = match issue {
         Some(issue) => vec![project.resolve_issue(issue)?],
         None => project.issue_dirs(),
@@ -116,6 +143,7 @@ fn check(project: Project, issue: Option<&str>, no_system_fonts: bool) -> Result
         return Ok(());
     }
     let mut pipeline = Pipeline::new(project.clone(), font_sources(no_system_fonts))?;
+    println!("{}", font_report(&pipeline.check_fonts(strict_fonts)?));
     let mut failed = Vec::new();
     for dir in &dirs {
         let folder = dir

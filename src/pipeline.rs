@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
-use crate::compile::{self, CompileError, FontSources, Fonts, ProjectWorld};
+use crate::compile::{self, CompileError, FontRole, FontSources, Fonts, ProjectWorld};
 use crate::diag::{Problem, Problems};
 use crate::load::{self, Loaded, SourceFile};
 use crate::output::{OutputPaths, write_atomic};
@@ -115,6 +115,7 @@ impl From<anyhow::Error> for Failure {
 /// Builds issues of one project.
 pub struct Pipeline {
     project: Project,
+    fonts: Arc<Fonts>,
     world: ProjectWorld,
 }
 
@@ -122,8 +123,36 @@ impl Pipeline {
     /// Loads the fonts once; `sources` says whether the machine's fonts join the shipped ones.
     pub fn new(project: Project, sources: FontSources) -> Result<Pipeline> {
         let fonts: Arc<Fonts> = Fonts::load(&project.fonts_dir(), sources)?;
-        let world = ProjectWorld::new(&project.root, fonts);
-        Ok(Pipeline { project, world })
+        let world = ProjectWorld::new(&project.root, fonts.clone());
+        Ok(Pipeline {
+            project,
+            fonts,
+            world,
+        })
+    }
+
+    /// The face each font role of the theme resolves to (templates/fonts.yaml).
+    pub fn font_roles(&self) -> Result<Vec<FontRole>> {
+        self.fonts
+            .roles(&self.project.templates_dir().join("fonts.yaml"))
+    }
+
+    /// With `strict`, fails unless official faces serve 仿宋 and 小标宋 (R40); returns the roles.
+    pub fn check_fonts(&self, strict: bool) -> Result<Vec<FontRole>> {
+        let roles = self.font_roles()?;
+        let missing: Vec<&FontRole> = (roles.iter())
+            .filter(|r| strict && r.is_primary() && !r.is_official())
+            .collect();
+        if !missing.is_empty() {
+            let list: Vec<String> = (missing.iter())
+                .map(|r| format!("{}（需要 {} 之一）", r.name, r.official.join("、")))
+                .collect();
+            anyhow::bail!(
+                "缺少正式的公文字体：{}\n  提示：把字体文件复制到 assets/fonts/，或安装到本机后去掉 --no-system-fonts；\n        不要求正式字体时去掉 --strict-fonts，用随附的替代字体生成。",
+                list.join("；")
+            );
+        }
+        Ok(roles)
     }
 
     /// Takes the issue in `dir` (e.g. content/034) through every stage but the writing.

@@ -3,10 +3,11 @@
 //!
 //! Loaded once per process: a `Fonts` is shared by every build through an `Arc`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use typst::text::FontBook;
 use typst::utils::LazyHash;
 use typst_kit::fonts::{self, FontStore};
@@ -14,6 +15,53 @@ use typst_kit::fonts::{self, FontStore};
 /// Every font a build may use; glyph data is read lazily, on first use, and then kept.
 pub struct Fonts {
     store: FontStore,
+}
+
+/// One font role of the theme (仿宋, 小标宋, …) and the face it resolves to on this machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontRole {
+    /// The key in templates/fonts.yaml, e.g. `fangsong`.
+    pub key: String,
+    /// The role's Chinese name, e.g. 仿宋.
+    pub name: String,
+    /// The families tried, in order.
+    pub chain: Vec<String>,
+    /// The families of the chain that are not shipped substitutes: the official faces.
+    pub official: Vec<String>,
+    /// The first family of the chain that is available, if any.
+    pub resolved: Option<String>,
+    /// Whether the resolved family is one of the shipped substitutes.
+    pub substitute: bool,
+}
+
+impl FontRole {
+    /// 仿宋 and 小标宋 are the faces GB/T 9704 prescribes; `--strict-fonts` insists on them.
+    pub fn is_primary(&self) -> bool {
+        matches!(self.key.as_str(), "fangsong" | "xiaobiaosong")
+    }
+
+    /// Whether an official face (not a shipped substitute) serves this role.
+    pub fn is_official(&self) -> bool {
+        self.resolved.is_some() && !self.substitute
+    }
+}
+
+/// The shipped faces are renamed "Bulletin Song", "Bulletin Hei", "Bulletin Kai" so that they never
+/// pass for an official face; an official font copied into assets/fonts counts as official.
+pub fn is_substitute(family: &str) -> bool {
+    family.to_lowercase().starts_with("bulletin ")
+}
+
+/// The Chinese name of a role key of fonts.yaml.
+fn role_name(key: &str) -> &str {
+    match key {
+        "fangsong" => "仿宋",
+        "xiaobiaosong" => "小标宋",
+        "heiti" => "黑体",
+        "kaiti" => "楷体",
+        "songti" => "宋体",
+        other => other,
+    }
 }
 
 /// Where fonts come from.
@@ -42,11 +90,64 @@ impl Fonts {
         Ok(Arc::new(Fonts { store }))
     }
 
+    /// Resolves the roles of `chains_file` (templates/fonts.yaml) the way Typst does: the first
+    /// family of each chain that is available wins.
+    pub fn roles(&self, chains_file: &Path) -> Result<Vec<FontRole>> {
+        let text = std::fs::read_to_string(chains_file)
+            .with_context(|| format!("无法读取 {}", chains_file.display()))?;
+        let chains: BTreeMap<String, Vec<String>> = serde_yaml::from_str(&text)
+            .with_context(|| format!("{} 的格式不对", chains_file.display()))?;
+        let book = self.store.book();
+        let mut roles: Vec<FontRole> = chains
+            .into_iter()
+            .map(|(key, chain)| {
+                let resolved = (chain.iter())
+                    .find(|f| book.contains_family(&f.to_lowercase()))
+                    .cloned();
+                let substitute = resolved.as_deref().is_some_and(is_substitute);
+                let official = (chain.iter())
+                    .filter(|f| !is_substitute(f))
+                    .cloned()
+                    .collect();
+                FontRole {
+                    name: role_name(&key).to_string(),
+                    key,
+                    chain,
+                    official,
+                    resolved,
+                    substitute,
+                }
+            })
+            .collect();
+        // The body face first, then the others as the theme uses them.
+        let order = ["fangsong", "xiaobiaosong", "heiti", "kaiti", "songti"];
+        roles.sort_by_key(|r| {
+            order
+                .iter()
+                .position(|k| *k == r.key)
+                .unwrap_or(order.len())
+        });
+        Ok(roles)
+    }
+
     pub(crate) fn book(&self) -> &LazyHash<FontBook> {
         self.store.book()
     }
 
     pub(crate) fn font(&self, index: usize) -> Option<typst::text::Font> {
         self.store.font(index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_renamed_shipped_faces_are_substitutes() {
+        assert!(is_substitute("Bulletin Song"));
+        assert!(is_substitute("bulletin kai"));
+        assert!(!is_substitute("FangSong_GB2312"));
+        assert!(!is_substitute("Noto Serif CJK SC"));
     }
 }

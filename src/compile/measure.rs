@@ -2,7 +2,7 @@
 //! face and size, and where the rules are. The layout tests check the GB/T 9704 grid with it.
 
 use typst::layout::{Frame, FrameItem, Point, Transform};
-use typst::visualize::Geometry;
+use typst::visualize::{Geometry, Paint};
 use typst_layout::PagedDocument;
 
 /// One run of text (a line or part of one) in one font.
@@ -21,6 +21,12 @@ pub struct TextRun {
     pub text: String,
     /// Each glyph's advance in pt (tracking and justification included).
     pub advances: Vec<f64>,
+    /// The fill colour.
+    pub fill: Paint,
+    /// Thickness of the outline stroke in pt ("bold" made by stroking), if any.
+    pub stroke: Option<f64>,
+    /// The font's cap height at this size, in pt.
+    pub cap_height: f64,
 }
 
 impl TextRun {
@@ -38,6 +44,21 @@ pub struct Rule {
     pub end: (f64, f64),
     /// Stroke thickness in pt.
     pub thickness: f64,
+    pub paint: Paint,
+}
+
+/// A raster or vector image placed on a page.
+#[derive(Debug, Clone)]
+pub struct PlacedImage {
+    pub page: usize,
+    /// Top-left corner from the page's top-left, in pt.
+    pub x: f64,
+    pub y: f64,
+    /// Printed size in pt.
+    pub width: f64,
+    pub height: f64,
+    /// The image's own size in pixels.
+    pub pixels: (f64, f64),
 }
 
 /// Every text run of the document, page by page, in frame order.
@@ -60,6 +81,9 @@ pub fn text_runs(document: &PagedDocument) -> Vec<TextRun> {
                 family: text.font.info().family.clone(),
                 text: text.text.to_string(),
                 advances,
+                fill: text.fill.clone(),
+                stroke: text.stroke.as_ref().map(|s| s.thickness.to_pt()),
+                cap_height: text.font.metrics().cap_height.at(text.size).to_pt(),
             });
         }
     });
@@ -81,10 +105,30 @@ pub fn rules(document: &PagedDocument) -> Vec<Rule> {
                 start: (start.x.to_pt(), start.y.to_pt()),
                 end: (end.x.to_pt(), end.y.to_pt()),
                 thickness: stroke.thickness.to_pt(),
+                paint: stroke.paint.clone(),
             });
         }
     });
     rules
+}
+
+/// Every image of the document.
+pub fn images(document: &PagedDocument) -> Vec<PlacedImage> {
+    let mut images = Vec::new();
+    walk_pages(document, &mut |page, ts, pos, item| {
+        if let FrameItem::Image(image, size, _) = item {
+            let origin = pos.transform(ts);
+            images.push(PlacedImage {
+                page,
+                x: origin.x.to_pt(),
+                y: origin.y.to_pt(),
+                width: size.x.to_pt(),
+                height: size.y.to_pt(),
+                pixels: (image.width(), image.height()),
+            });
+        }
+    });
+    images
 }
 
 fn walk_pages(document: &PagedDocument, f: &mut dyn FnMut(usize, Transform, Point, &FrameItem)) {

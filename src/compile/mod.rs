@@ -15,7 +15,7 @@ use typst::syntax::Source;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
-pub use fonts::{FontSources, Fonts};
+pub use fonts::{FontRole, FontSources, Fonts};
 pub use world::ProjectWorld;
 
 use crate::model::Date;

@@ -8,19 +8,19 @@ use bulletin::project::Project;
 
 use crate::support::TestProject;
 
-const MM: f64 = 72.0 / 25.4;
+pub const MM: f64 = 72.0 / 25.4;
 /// 版心: 156 × 225 mm at 37 mm from the top and 28 mm from the left (odd pages).
-const TOP: f64 = 37.0 * MM;
-const LEFT_ODD: f64 = 28.0 * MM;
-const LEFT_EVEN: f64 = 26.0 * MM;
-const WIDTH: f64 = 156.0 * MM;
-const HEIGHT: f64 = 225.0 * MM;
+pub const TOP: f64 = 37.0 * MM;
+pub const LEFT_ODD: f64 = 28.0 * MM;
+pub const LEFT_EVEN: f64 = 26.0 * MM;
+pub const WIDTH: f64 = 156.0 * MM;
+pub const HEIGHT: f64 = 225.0 * MM;
 /// Line pitch, character advance, first-line indent.
-const P: f64 = 28.95;
-const C: f64 = 15.79;
-const INDENT: f64 = 2.0 * C;
+pub const P: f64 = 28.95;
+pub const C: f64 = 15.79;
+pub const INDENT: f64 = 2.0 * C;
 
-fn build(project: &TestProject, issue: &str) -> Built {
+pub fn build(project: &TestProject, issue: &str) -> Built {
     let mut pipeline = Pipeline::new(
         Project {
             root: project.root().to_path_buf(),
@@ -33,7 +33,70 @@ fn build(project: &TestProject, issue: &str) -> Built {
         .unwrap()
 }
 
-fn left(page: usize) -> f64 {
+/// Baseline of grid row `row` (1–22) of a 16 pt line (R7's cell model).
+pub fn row_baseline(row: f64) -> f64 {
+    TOP + (row - 1.0) * P + (P - 16.0) / 2.0 + 14.08
+}
+
+/// One printed line: the runs that share a baseline on a page, left to right.
+#[derive(Debug)]
+pub struct Line<'a> {
+    pub page: usize,
+    pub baseline: f64,
+    pub runs: Vec<&'a TextRun>,
+}
+
+impl Line<'_> {
+    pub fn text(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+    pub fn x(&self) -> f64 {
+        self.runs.iter().map(|r| r.x).fold(f64::MAX, f64::min)
+    }
+    pub fn end(&self) -> f64 {
+        self.runs.iter().map(|r| r.end()).fold(f64::MIN, f64::max)
+    }
+    pub fn size(&self) -> f64 {
+        self.runs[0].size
+    }
+}
+
+/// Every line of the document (text of any size), page by page, top to bottom.
+pub fn lines(runs: &[TextRun]) -> Vec<Line<'_>> {
+    let mut lines: Vec<Line> = Vec::new();
+    for run in runs {
+        match lines
+            .iter_mut()
+            .find(|l| l.page == run.page && (l.baseline - run.baseline).abs() < 0.5)
+        {
+            Some(line) => line.runs.push(run),
+            None => lines.push(Line {
+                page: run.page,
+                baseline: run.baseline,
+                runs: vec![run],
+            }),
+        }
+    }
+    for line in &mut lines {
+        line.runs.sort_by(|a, b| a.x.total_cmp(&b.x));
+    }
+    lines.sort_by(|a, b| {
+        (a.page, a.baseline)
+            .partial_cmp(&(b.page, b.baseline))
+            .unwrap()
+    });
+    lines
+}
+
+/// A solid paint as text, e.g. `Cmyk(0, 0.8, 0.8, 0)` or `Luma(0, 1)` for black.
+pub fn colour(paint: &typst::visualize::Paint) -> String {
+    match paint {
+        typst::visualize::Paint::Solid(color) => format!("{color:?}"),
+        other => format!("{other:?}"),
+    }
+}
+
+pub fn left(page: usize) -> f64 {
     if page % 2 == 1 { LEFT_ODD } else { LEFT_EVEN }
 }
 
@@ -52,7 +115,7 @@ fn body_only() -> (TestProject, Built) {
     (project, built)
 }
 
-fn body_lines(runs: &[TextRun], page: usize) -> Vec<(f64, Vec<&TextRun>)> {
+pub fn body_lines(runs: &[TextRun], page: usize) -> Vec<(f64, Vec<&TextRun>)> {
     let mut lines: Vec<(f64, Vec<&TextRun>)> = Vec::new();
     for run in runs
         .iter()

@@ -5,5 +5,7 @@ mod commonmark;
 mod errors;
 mod escaping;
 mod layout;
+mod layout_pages;
 mod new_and_check;
+mod settings;
 mod support;

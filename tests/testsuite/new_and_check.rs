@@ -116,7 +116,9 @@ fn check_without_an_issue_checks_every_issue() {
     let run = check(&project, None);
     run.assert_failed_with("content/098/issue.yaml:4:5: 错误：不认识的键「titel」")
         .assert_failed_with("检查没有通过：第098期有错误");
-    let lines: Vec<&str> = run.stdout.lines().collect();
+    // The font report first, then one line per issue and the verdict.
+    assert!(run.stdout.starts_with("字体：仿宋 "), "{}", run.stdout);
+    let lines: Vec<&str> = run.stdout.lines().skip(1).collect();
     assert_eq!(lines.len(), 3, "{}", run.stdout);
     assert!(
         lines[0].starts_with("第034期：没有发现问题"),
