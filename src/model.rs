@@ -158,6 +158,9 @@ pub struct Issue {
 #[serde(deny_unknown_fields)]
 pub struct Article {
     pub title: String,
+    /// 编者按: an optional editor's note under the title (Markdown), printed in 楷体.
+    #[serde(default)]
+    pub note: Option<String>,
     /// Paragraphs, photos and tables before the first section.
     #[serde(default)]
     pub lead: Vec<Block>,
@@ -418,6 +421,9 @@ pub fn visit_strings_mut(issue: &mut Issue, f: &mut dyn FnMut(&mut String)) {
     }
     for article in &mut issue.articles {
         f(&mut article.title);
+        if let Some(note) = &mut article.note {
+            f(note);
+        }
         visit_blocks(&mut article.lead, f);
         visit_sections(&mut article.sections, f);
         visit_blocks(&mut article.closing, f);

@@ -205,6 +205,7 @@ impl Pipeline {
         let loaded = load::load(&self.project, dir)?;
         warnings.extend(validate::unused_photos(&loaded));
         warnings.extend(validate::markdown_warnings(&loaded));
+        warnings.extend(validate::low_resolution_photos(&loaded));
         warnings.extend(crate::new_issue::placeholder_warnings(&loaded.issue_file));
         validate::validate(&loaded)?;
         let view = issue_view(&loaded).map_err(|e| {

@@ -150,6 +150,14 @@ impl Validator<'_> {
         if let Some(problem) = check_photo(&self.loaded.dir, &photo.file) {
             let (message, hint) = problem;
             self.problem(at, message, hint);
+        } else if let Some(dpi) = printed_dpi(&self.loaded.dir, photo)
+            && dpi < MIN_DPI
+        {
+            self.problem(
+                at,
+                format!("图片「{}」太小：按现在的宽度印出只有 {dpi:.0} dpi，印出来会模糊", photo.file),
+                format!("印刷至少要 {MIN_DPI:.0} dpi（最好 300）：换一张像素更多的原图，或把 width 调小。"),
+            );
         }
         if let Some(width) = photo.width
             && !(10..=100).contains(&width)
@@ -295,6 +303,51 @@ pub fn unused_photos(loaded: &Loaded) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The text width in inches (156 mm), which photo widths are a percentage of.
+const TEXT_WIDTH_INCHES: f64 = 156.0 / 25.4;
+/// Below this a printed photo looks soft: a warning (R27).
+const WARN_DPI: f64 = 150.0;
+/// Below this it looks blurred or blocky: an error (R27).
+const MIN_DPI: f64 = 100.0;
+
+/// A photo's resolution at its printed size, in dots per inch; `None` for vector images and files
+/// that cannot be decoded (reported elsewhere).
+pub fn printed_dpi(issue_dir: &Path, photo: &Photo) -> Option<f64> {
+    let bytes = std::fs::read(issue_dir.join(&photo.file)).ok()?;
+    let format = ExchangeFormat::detect(&bytes)?;
+    // Memoised by Typst: the same bytes are decoded once per process.
+    let image = RasterImage::plain(Bytes::new(bytes), format).ok()?;
+    let inches = TEXT_WIDTH_INCHES * f64::from(photo.width.unwrap_or(60)) / 100.0;
+    Some(f64::from(image.width()) / inches)
+}
+
+/// Photos between 100 and 150 dpi at their printed size: printable, but soft.
+pub fn low_resolution_photos(loaded: &Loaded) -> Vec<String> {
+    let mut locator = Locator::new(&loaded.issue_file.text);
+    let mut warnings = Vec::new();
+    for block in loaded.issue.blocks() {
+        let Block::Photo(photo) = block else { continue };
+        let at = locator.find(&photo.file);
+        let Some(dpi) = printed_dpi(&loaded.dir, photo) else {
+            continue;
+        };
+        if (MIN_DPI..WARN_DPI).contains(&dpi) {
+            let position = at
+                .map(|offset| {
+                    let (line, column) = crate::diag::line_column(&loaded.issue_file.text, offset);
+                    format!(":{line}:{column}")
+                })
+                .unwrap_or_default();
+            warnings.push(format!(
+                "{}{position}: 警告：图片 {} 按现在的宽度印出只有 {dpi:.0} dpi，印出来会发虚\n  提示：换一张像素更多的原图（手机原图即可），或把 width 调小。",
+                loaded.issue_file.path.display(),
+                photo.file
+            ));
+        }
+    }
+    warnings
 }
 
 /// Why the photo at `file` (relative to the issue folder) cannot be used, if it cannot.

@@ -42,7 +42,16 @@ pub struct DistributionView {
 #[derive(Debug, Serialize)]
 pub struct ArticleView {
     pub title: String,
+    /// The 编者按, converted for each output.
+    pub note: Option<NoteView>,
     pub blocks: Vec<BlockView>,
+}
+
+/// An editor's note (编者按) under an article's title.
+#[derive(Debug, Serialize)]
+pub struct NoteView {
+    pub typst: String,
+    pub markdown: String,
 }
 
 /// One printable block.
@@ -116,8 +125,16 @@ pub fn issue_view(loaded: &Loaded) -> Result<IssueView, ViewError> {
         builder.blocks(&article.lead, 0)?;
         builder.sections(&article.sections, 1)?;
         builder.blocks(&article.closing, 0)?;
+        let note = match &article.note {
+            Some(note) => {
+                let (typst, markdown) = convert(note)?;
+                Some(NoteView { typst, markdown })
+            }
+            None => None,
+        };
         articles.push(ArticleView {
             title: plain(&article.title),
+            note,
             blocks: std::mem::take(&mut builder.blocks),
         });
     }

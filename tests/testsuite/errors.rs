@@ -51,7 +51,7 @@ fn an_unknown_key_is_named_with_the_keys_allowed_there() {
     project
         .build("099")
         .assert_failed_with("content/099/issue.yaml:4:5: 错误：不认识的键「titel」")
-        .assert_failed_with("这里可以用的键：title、lead、sections、closing");
+        .assert_failed_with("这里可以用的键：title、note、lead、sections、closing");
 }
 
 #[test]
@@ -273,4 +273,39 @@ fn a_damaged_photo_is_named_at_its_line() {
             "content/099/issue.yaml:7:16: 错误：图片「photos/坏的.jpg」已损坏，无法读取",
         )
         .assert_failed_with("另存为 JPEG 或 PNG");
+}
+
+/// R27: a photo under 100 dpi at its printed size is an error, under 150 dpi a warning.
+#[test]
+fn a_photo_too_small_for_its_printed_width_is_an_error_and_a_soft_one_a_warning() {
+    let project = project_with_issue(&GOOD.replace(
+        "      - 一段话。\n",
+        "      - 一段话。\n      - photo: photos/300px.jpg\n        caption: 小图\n",
+    ));
+    std::fs::create_dir_all(project.path("content/099/photos")).unwrap();
+    for name in ["300px.jpg", "500px.jpg"] {
+        std::fs::copy(
+            crate::support::repo()
+                .join("tests/fixtures/photos")
+                .join(name),
+            project.path("content/099/photos").join(name),
+        )
+        .unwrap();
+    }
+    // 300 px over 60 % of 156 mm (3.69 in) is 81 dpi.
+    project
+        .build("099")
+        .assert_failed_with("content/099/issue.yaml:7:16: 错误：图片「photos/300px.jpg」太小：按现在的宽度印出只有 81 dpi");
+    // 500 px: 136 dpi, printable but soft.
+    project.edit("content/099/issue.yaml", |t| t.replace("300px", "500px"));
+    std::fs::remove_file(project.path("content/099/photos/300px.jpg")).unwrap();
+    let run = project.build("099");
+    run.assert_ok();
+    assert!(
+        run.stderr.contains(
+            "content/099/issue.yaml:7:16: 警告：图片 photos/500px.jpg 按现在的宽度印出只有 136 dpi"
+        ),
+        "{}",
+        run.stderr
+    );
 }

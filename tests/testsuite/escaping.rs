@@ -39,7 +39,7 @@ fn issue_with(values: &[&str]) -> String {
     for value in values {
         let q = serde_json::to_string(value).unwrap();
         yaml.push_str(&format!(
-            "  - title: {q}\n    sections:\n      - heading: {q}\n        body:\n          - photo: photos/p.png\n            caption: {q}\n          - table:\n              header: [{q}]\n              rows:\n                - [{q}]\n              note: {q}\n"
+            "  - title: {q}\n    sections:\n      - heading: {q}\n        body:\n          - photo: photos/p.jpg\n            width: 30\n            caption: {q}\n          - table:\n              header: [{q}]\n              rows:\n                - [{q}]\n              note: {q}\n"
         ));
     }
     yaml
@@ -49,20 +49,15 @@ fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// A 1×1 PNG for the photo blocks.
-const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
-    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
-    0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
-    0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
-];
-
 fn project_for(values: &[&str]) -> TestProject {
     let project = TestProject::new();
     project.write("content/099/issue.yaml", &issue_with(values));
     std::fs::create_dir_all(project.path("content/099/photos")).unwrap();
-    std::fs::write(project.path("content/099/photos/p.png"), PNG).unwrap();
+    std::fs::copy(
+        crate::support::repo().join("tests/fixtures/photos/500px.jpg"),
+        project.path("content/099/photos/p.jpg"),
+    )
+    .unwrap();
     project
 }
 

@@ -381,3 +381,35 @@ fn every_glyph_comes_from_the_role_chains_and_cjk_punctuation_from_the_cjk_face(
         assert_eq!(run.family, "Bulletin Song", "R40 {c}");
     }
 }
+
+/// R25: an editor's note under the title: 「编者按：」 in 黑体, the note in 楷体 16 pt, indented, on
+/// the grid; the Markdown version carries it too.
+#[test]
+fn an_editors_note_prints_under_the_title_in_kaiti_with_a_heiti_label() {
+    let project = TestProject::new();
+    project.write(
+        "content/092/issue.yaml",
+        "number: 92\ndate: 2022-05-01\narticles:\n  - title: 编者按测试\n    note: 现将检查情况通报如下，请各支部*认真*对照整改。\n    lead:\n      - 正文一段。\n",
+    );
+    let built = build(&project, "092");
+    let runs = measure::text_runs(&built.document);
+    let label = runs.iter().find(|r| r.text == "编者按：").expect("label");
+    assert!(label.family.contains("Hei"), "{}", label.family);
+    assert!((label.x - LEFT_ODD - INDENT).abs() < 0.1, "R25 indent");
+    let note = runs
+        .iter()
+        .find(|r| r.text.starts_with("现将"))
+        .expect("note");
+    assert!(note.family.contains("Kai") && note.size == 16.0, "{note:?}");
+    for run in [label, note] {
+        let row = (run.baseline - row_baseline(1.0)) / P;
+        assert!((row - row.round()).abs() * P < 0.5, "on the grid");
+    }
+    let title = runs.iter().find(|r| r.text == "编者按测试").unwrap();
+    assert!(label.baseline > title.baseline && label.baseline - title.baseline < 2.0 * P + 1.0);
+    let markdown = project.read("output/092/第092期.md");
+    assert!(
+        markdown.contains("**编者按：**现将检查情况通报如下，请各支部*认真*对照整改。"),
+        "{markdown}"
+    );
+}
