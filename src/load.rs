@@ -35,7 +35,10 @@ pub fn load(project: &Project, dir: &Path) -> Result<Loaded, Problems> {
     let issue_file = read(project, &dir.join(ISSUE_FILE));
     let (bulletin_file, issue_file) = match (bulletin_file, issue_file) {
         (Ok(b), Ok(i)) => (b, i),
-        (b, i) => return Err(Problems(b.err().into_iter().chain(i.err()).collect())),
+        (b, i) => {
+            let problems = b.err().into_iter().chain(i.err());
+            return Err(Problems(problems.flat_map(|p| p.0).collect()));
+        }
     };
     let bulletin =
         Bulletin::parse(&bulletin_file.text).map_err(|e| yaml_problem(&bulletin_file, &e));
@@ -59,7 +62,8 @@ pub fn load(project: &Project, dir: &Path) -> Result<Loaded, Problems> {
     })
 }
 
-fn read(project: &Project, path: &Path) -> Result<SourceFile, Problem> {
+/// Reads a text file; the problem if it cannot (as `Problems`, which is smaller than a `Problem`).
+fn read(project: &Project, path: &Path) -> Result<SourceFile, Problems> {
     let relative = project.relative(path).to_path_buf();
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -71,15 +75,19 @@ fn read(project: &Project, path: &Path) -> Result<SourceFile, Problem> {
                     None => text,
                 },
             }),
-            Err(e) => Err(Problem::new(&relative, "文件不是 UTF-8 编码的文本")
-                .at_offset(
-                    &String::from_utf8_lossy(e.as_bytes()),
-                    e.utf8_error().valid_up_to(),
-                )
-                .hint("请用 UTF-8 编码保存（记事本“另存为”时选择 UTF-8）。")),
+            Err(e) => Err(Problems::from(
+                Problem::new(&relative, "文件不是 UTF-8 编码的文本")
+                    .at_offset(
+                        &String::from_utf8_lossy(e.as_bytes()),
+                        e.utf8_error().valid_up_to(),
+                    )
+                    .hint("请用 UTF-8 编码保存（记事本“另存为”时选择 UTF-8）。"),
+            )),
         },
-        Err(e) => Err(Problem::new(&relative, format!("无法读取文件：{e}"))
-            .hint("检查文件是否存在、是否有读取权限。")),
+        Err(e) => Err(Problems::from(
+            Problem::new(&relative, format!("无法读取文件：{e}"))
+                .hint("检查文件是否存在、是否有读取权限。"),
+        )),
     }
 }
 
@@ -99,7 +107,7 @@ pub fn yaml_problem(file: &SourceFile, err: &serde_yaml::Error) -> Problem {
         .and_then(|v| file.text.find(v));
     match (own_value, err.location()) {
         (Some(offset), _) => problem.at_offset(&file.text, offset),
-        (None, Some(location)) => problem.at(location.line(), location.column()),
+        (None, Some(location)) => problem.at_in(&file.text, location.line(), location.column()),
         (None, None) => problem,
     }
 }

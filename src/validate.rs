@@ -207,7 +207,7 @@ impl Validator<'_> {
 }
 
 /// Markdown that will not print as the editor meant: `**` that did not become bold.
-pub fn markdown_warnings(loaded: &Loaded) -> Vec<String> {
+pub fn markdown_warnings(loaded: &Loaded) -> Vec<Problem> {
     let file = &loaded.issue_file;
     let mut fields: Vec<&str> = Vec::new();
     for block in loaded.issue.blocks() {
@@ -224,13 +224,13 @@ pub fn markdown_warnings(loaded: &Loaded) -> Vec<String> {
     let mut warnings = Vec::new();
     for field in fields {
         for offset in crate::markup::stray_strong_markers(field) {
-            let position = locate_in_field(&file.text, field, offset)
-                .map(|(line, column)| format!(":{line}:{column}"))
-                .unwrap_or_default();
-            warnings.push(format!(
-                "{}{position}: 警告：这里的 ** 没有变成粗体，会原样印出\n  提示：中文标点紧挨在 ** 里面时粗体不生效，把标点移到 ** 外面，例如 **检查方式**：",
-                file.path.display()
-            ));
+            let warning = Problem::warning(&file.path, "这里的 ** 没有变成粗体，会原样印出").hint(
+                "中文标点紧挨在 ** 里面时粗体不生效，把标点移到 ** 外面，例如 **检查方式**：",
+            );
+            warnings.push(match locate_in_field(&file.text, field, offset) {
+                Some((line, column)) => warning.at_in(&file.text, line, column),
+                None => warning,
+            });
         }
     }
     warnings
@@ -255,7 +255,7 @@ pub fn locate_in_field(yaml: &str, field: &str, offset: usize) -> Option<(usize,
 
 /// Images in the issue's `photos/` folder that issue.yaml never uses: usually a photo the editor
 /// meant to place, or a misspelt file name. Reported as warnings; the build goes on.
-pub fn unused_photos(loaded: &Loaded) -> Vec<String> {
+pub fn unused_photos(loaded: &Loaded) -> Vec<Problem> {
     let used: Vec<PathBuf> = loaded
         .issue
         .blocks()
@@ -287,10 +287,12 @@ pub fn unused_photos(loaded: &Loaded) -> Vec<String> {
                 .path()
                 .strip_prefix(&loaded.dir)
                 .unwrap_or(entry.path());
-            format!(
-                "{}: 警告：图片 {} 没有在 issue.yaml 中使用（文件名写错了，还是忘了放？）",
-                loaded.issue_file.path.display(),
-                name.display()
+            Problem::warning(
+                &loaded.issue_file.path,
+                format!(
+                    "图片 {} 没有在 issue.yaml 中使用（文件名写错了，还是忘了放？）",
+                    name.display()
+                ),
             )
         })
         .collect()
