@@ -133,18 +133,16 @@ fn translate(message: &str) -> (String, String) {
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let key = quoted.first().copied().unwrap_or(rest);
-        let expected = quoted
-            .iter()
-            .skip(1)
-            .copied()
-            .collect::<Vec<_>>()
-            .join("、");
+        let allowed: Vec<&str> = quoted.iter().skip(1).copied().collect();
+        let expected = allowed.join("、");
         return (
             format!("不认识的键「{key}」"),
-            if expected.is_empty() {
-                "这里不能写键，请检查缩进。".into()
-            } else {
-                format!("这里可以用的键：{expected}。是不是拼错了？")
+            match (allowed.is_empty(), closest_key(key, &allowed)) {
+                (true, _) => "这里不能写键，请检查缩进。".into(),
+                (false, Some(near)) => {
+                    format!("你是不是想写「{near}」？这里可以用的键：{expected}。")
+                }
+                (false, None) => format!("这里可以用的键：{expected}。是不是拼错了？"),
             },
         );
     }
@@ -252,6 +250,21 @@ fn translate(message: &str) -> (String, String) {
         "检查缩进（只能用空格，不能用 Tab）、冒号后面的空格；值以 “ 【 [ { * & ! | > # 开头或含有 “: ” 时，请用引号把整个值括起来。"
             .into(),
     )
+}
+
+/// The allowed key `key` is most likely a misspelling of, if one is close enough: at most one edit
+/// (a swap of two neighbours counts as one) per three letters, ignoring case.
+fn closest_key<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    let key = key.to_lowercase();
+    allowed
+        .iter()
+        .map(|&candidate| {
+            let distance = strsim::damerau_levenshtein(&key, &candidate.to_lowercase());
+            (distance, candidate)
+        })
+        .filter(|&(distance, candidate)| distance <= (candidate.chars().count() / 3).max(1))
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, candidate)| candidate)
 }
 
 fn found_in_chinese(found: &str) -> String {
@@ -369,10 +382,24 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelt_key_is_matched_to_the_allowed_key_it_is_closest_to() {
+        let allowed = ["photo", "caption", "width", "table", "findings"];
+        assert_eq!(closest_key("captoin", &allowed), Some("caption"));
+        assert_eq!(closest_key("Photo", &allowed), Some("photo"));
+        assert_eq!(closest_key("widht", &allowed), Some("width"));
+        assert_eq!(closest_key("findngs", &allowed), Some("findings"));
+        // Nothing close: no guess.
+        assert_eq!(closest_key("author", &allowed), None);
+        assert_eq!(closest_key("图片", &allowed), None);
+        let (_, hint) = translate("unknown field `author`, expected one of `title`, `lead`");
+        assert_eq!(hint, "这里可以用的键：title、lead。是不是拼错了？");
+    }
+
+    #[test]
     fn yaml_messages_are_translated_with_hints() {
         let (message, hint) = translate("unknown field `titel`, expected one of `title`, `lead`");
         assert_eq!(message, "不认识的键「titel」");
-        assert!(hint.contains("title、lead"));
+        assert_eq!(hint, "你是不是想写「title」？这里可以用的键：title、lead。");
         let (message, _) = translate("missing field `caption`");
         assert_eq!(message, "缺少必填的键「caption」");
         let (message, _) = translate("invalid type: sequence, expected a string");
