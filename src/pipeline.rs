@@ -176,6 +176,24 @@ impl Pipeline {
         })
     }
 
+    /// Every issue of the project but the one in `dir`, with the number its issue.yaml gives.
+    fn other_issues(&self, dir: &Path) -> Vec<validate::OtherIssue> {
+        let folder = dir.file_name();
+        self.project
+            .issue_dirs()
+            .into_iter()
+            .filter(|other| other.file_name() != folder)
+            .filter_map(|other| {
+                let file = other.join(crate::project::ISSUE_FILE);
+                let text = std::fs::read_to_string(&file).ok()?;
+                Some(validate::OtherIssue {
+                    number: validate::number_in(text.trim_start_matches('\u{feff}'))?,
+                    file: self.project.relative(&file).to_path_buf(),
+                })
+            })
+            .collect()
+    }
+
     /// load → validate → render → compile, collecting warnings on the way.
     fn stages(
         &mut self,
@@ -191,7 +209,7 @@ impl Pipeline {
                 .chain(crate::new_issue::placeholder_warnings(&loaded.issue_file))
                 .map(Warning::Input),
         );
-        validate::validate(&loaded)?;
+        validate::validate(&loaded, &self.other_issues(dir))?;
         let view = issue_view(&loaded).map_err(|e| {
             let file = &loaded.issue_file;
             let problem = Problem::new(

@@ -15,14 +15,30 @@ use crate::model::{Block, Photo, Section, Table};
 /// The deepest section level: 一、 →（一）→ 1. →（1）.
 pub const MAX_DEPTH: usize = 4;
 
-/// Checks the loaded issue; returns every problem found.
-pub fn validate(loaded: &Loaded) -> Result<(), Problems> {
+/// Another issue of the project: its issue.yaml (relative to the project root) and the number it
+/// gives, for finding two issues with one number.
+#[derive(Debug, Clone)]
+pub struct OtherIssue {
+    pub file: PathBuf,
+    pub number: u32,
+}
+
+/// The issue number `issue.yaml` gives, if it gives one that is readable at all (the file may be
+/// broken in other ways: it is another issue's problem, reported when that issue is checked).
+pub fn number_in(text: &str) -> Option<u32> {
+    let value: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
+    u32::try_from(value.get("number")?.as_u64()?).ok()
+}
+
+/// Checks the loaded issue, and that none of `others` has its number; returns every problem found.
+pub fn validate(loaded: &Loaded, others: &[OtherIssue]) -> Result<(), Problems> {
     let mut v = Validator {
         loaded,
         locator: Locator::new(&loaded.issue_file.text),
         problems: Vec::new(),
     };
     v.check_number();
+    v.check_unique_number(others);
     if loaded.issue.articles.is_empty() {
         let at = v.locator.key("articles");
         v.problem(
@@ -88,6 +104,27 @@ impl Validator<'_> {
             ),
             _ => {}
         }
+    }
+
+    fn check_unique_number(&mut self, others: &[OtherIssue]) {
+        let number = self.loaded.issue.number;
+        let same: Vec<String> = others
+            .iter()
+            .filter(|other| other.number == number)
+            .map(|other| other.file.display().to_string())
+            .collect();
+        if same.is_empty() {
+            return;
+        }
+        let at = self.locator.key("number");
+        self.problem(
+            at,
+            format!(
+                "期号 {number} 重复：{} 里也写着 number: {number}",
+                same.join("、")
+            ),
+            "每个期号只能有一期。复制出来的副本文件夹请移出 content 文件夹；是新的一期就改正它的 number 和文件夹名。",
+        );
     }
 
     /// Reports an empty field; returns where the field stands, for further problems about it.
@@ -190,10 +227,15 @@ impl Validator<'_> {
             }
         }
         let rows_at = self.locator.next_key("rows").or(at);
+        let row_starts = rows_at.map(|at| list_items(self.locator.text, at));
         for (i, row) in table.rows.iter().enumerate() {
             if row.len() != columns {
+                let row_at = row_starts
+                    .as_ref()
+                    .and_then(|starts| starts.get(i).copied())
+                    .or(rows_at);
                 self.problem(
-                    rows_at,
+                    row_at,
                     format!(
                         "表格第 {} 行有 {} 个单元格，表头有 {columns} 列",
                         i + 1,
@@ -204,6 +246,42 @@ impl Validator<'_> {
             }
         }
     }
+}
+
+/// Where the items of the block list under the key at `key_at` start (at their `- `), in order; empty
+/// for a list written inline (`rows: [[…], […]]`).
+fn list_items(text: &str, key_at: usize) -> Vec<usize> {
+    let indent_of = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let key_line_start = text[..key_at].rfind('\n').map_or(0, |i| i + 1);
+    let key_indent = key_at - key_line_start;
+    let mut offset = text[key_at..]
+        .find('\n')
+        .map_or(text.len(), |i| key_at + i + 1);
+    let mut item_indent = None;
+    let mut items = Vec::new();
+    for line in text[offset..].split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = indent_of(line);
+        if indent < key_indent || (indent == key_indent && !trimmed.starts_with('-')) {
+            break;
+        }
+        match item_indent {
+            None if trimmed.starts_with('-') => item_indent = Some(indent),
+            None => break,
+            Some(_) => {}
+        }
+        if Some(indent) == item_indent && trimmed.starts_with('-') {
+            items.push(start + indent);
+        } else if item_indent.is_some_and(|item| indent < item) {
+            break;
+        }
+    }
+    items
 }
 
 /// Markdown that will not print as the editor meant: `**` that did not become bold.
@@ -278,7 +356,7 @@ pub fn unused_photos(loaded: &Loaded) -> Vec<Problem> {
                 .map(|e| e.to_string_lossy().to_lowercase());
             matches!(
                 ext.as_deref(),
-                Some("jpg" | "jpeg" | "png" | "gif" | "webp" | "svg")
+                Some("jpg" | "jpeg" | "png" | "gif" | "webp" | "svg" | "heic" | "heif")
             )
         })
         .filter(|entry| !used.iter().any(|u| u == entry.path()))
@@ -326,13 +404,14 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
                 "检查文件名（包括大小写和扩展名）；图片放在这一期的 photos 文件夹里。".into(),
             ));
         }
-        Err(e) => {
-            return Some((
-                format!("无法读取图片「{file}」：{e}"),
-                "检查文件的读取权限。".into(),
-            ));
-        }
+        Err(e) => return Some(unreadable_photo(file, &e)),
     };
+    if looks_like_heic(file, &bytes) {
+        return Some((
+            format!("「{file}」是 HEIC 格式的照片（苹果手机默认的格式），排版时无法使用"),
+            "请转换成 JPEG：在 Mac 上用“预览”打开，选“文件 → 导出”，格式选 JPEG；在 Windows 上用“照片”或“画图”打开，“另存为” JPEG。以后拍照前在 iPhone 的“设置 → 相机 → 格式”中选“兼容性最佳”。再把 issue.yaml 里的文件名改成新的 .jpg。".into(),
+        ));
+    }
     let svg = file.to_lowercase().ends_with(".svg")
         && std::str::from_utf8(&bytes).is_ok_and(|t| t.contains("<svg"));
     if svg {
@@ -353,6 +432,40 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
         ));
     }
     None
+}
+
+/// Why a photo that exists cannot be read, in Chinese.
+fn unreadable_photo(file: &str, err: &std::io::Error) -> (String, String) {
+    match err.kind() {
+        std::io::ErrorKind::PermissionDenied => (
+            format!("没有权限读取图片「{file}」"),
+            "给这个文件加上读取权限：Windows 在文件上右键 → 属性 → 安全；Mac 在“显示简介”的“共享与权限”里设为“读与写”。或者把照片重新复制一份进来。".into(),
+        ),
+        std::io::ErrorKind::IsADirectory => (
+            format!("「{file}」是一个文件夹，不是图片"),
+            "photo 要写图片文件本身的名字，例如 photos/01.jpg。".into(),
+        ),
+        _ => (
+            format!("无法读取图片「{file}」（{err}）"),
+            "检查文件是否完整、是否有读取权限；必要时把照片重新复制一份进来。".into(),
+        ),
+    }
+}
+
+/// HEIC/HEIF (the iPhone's photo format), by its name or by its bytes: an ISO media file whose
+/// `ftyp` box names a HEIF brand. Phones sometimes give such photos a .jpg name.
+fn looks_like_heic(file: &str, bytes: &[u8]) -> bool {
+    let name = file.to_lowercase();
+    let brand = bytes.get(4..12).and_then(|b| b.strip_prefix(b"ftyp"));
+    name.ends_with(".heic")
+        || name.ends_with(".heif")
+        || brand.is_some_and(|brand| {
+            [
+                b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1",
+            ]
+            .iter()
+            .any(|heif| brand == *heif)
+        })
 }
 
 /// Finds where values stand in the YAML text, moving forward as the model is walked in document
@@ -422,5 +535,46 @@ impl<'a> Locator<'a> {
         let found = self.key_from(line_start, key)?;
         self.cursor = found + key.len();
         Some(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_items_of_a_block_list_are_found_at_their_dashes() {
+        let text = "table:\n  header: [a, b]\n  rows:\n    - [1, 2]\n    # a comment\n    - - 3\n      - 4\n    - [5]\n  note: x\n- next\n";
+        let at = text.find("rows").unwrap();
+        let lines: Vec<usize> = list_items(text, at)
+            .into_iter()
+            .map(|offset| crate::diag::line_column(text, offset).0)
+            .collect();
+        assert_eq!(lines, [4, 6, 8]);
+        // Items at the key's own indentation count too; an inline list has none.
+        let text = "rows:\n- [1]\n- [2]\nwidths: [1]\n";
+        assert_eq!(list_items(text, 0).len(), 2);
+        assert!(list_items("rows: [[1], [2]]\n", 0).is_empty());
+    }
+
+    #[test]
+    fn heic_photos_are_recognised_by_name_or_by_bytes() {
+        let mut heic = vec![0, 0, 0, 0x18];
+        heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+        assert!(looks_like_heic("photos/01.jpg", &heic));
+        assert!(looks_like_heic("photos/IMG_0001.HEIC", b""));
+        let mut mp4 = vec![0, 0, 0, 0x18];
+        mp4.extend_from_slice(b"ftypisom");
+        assert!(!looks_like_heic("photos/01.jpg", &mp4));
+        assert!(!looks_like_heic("photos/01.jpg", &[0xFF, 0xD8, 0xFF]));
+    }
+
+    #[test]
+    fn a_photo_without_read_permission_is_explained_in_chinese() {
+        // Tests may run as root, for whom no file is unreadable; the message is checked directly.
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let (message, hint) = unreadable_photo("photos/01.jpg", &denied);
+        assert_eq!(message, "没有权限读取图片「photos/01.jpg」");
+        assert!(hint.contains("读取权限"), "{hint}");
     }
 }
