@@ -216,6 +216,12 @@ fn translate(message: &str) -> (String, String) {
             "删除或合并重复的那一行。".into(),
         );
     }
+    if message.contains("found a tab character") {
+        return (
+            "这一行用 Tab 键缩进了，YAML 的缩进只能用空格".into(),
+            "把这一行开头的 Tab 换成空格，和同一层的其他行对齐。".into(),
+        );
+    }
     if message.contains("cannot start any token") {
         return (
             "这一行有 YAML 不认识的字符，最常见的是用 Tab 键缩进".into(),
@@ -407,6 +413,8 @@ mod tests {
             message,
             "这里的值类型不对：写的是 列表（以 “- ” 开头的几项），需要的是 文字"
         );
+        let (message, _) = translate("found a tab character that violates indentation");
+        assert_eq!(message, "这一行用 Tab 键缩进了，YAML 的缩进只能用空格");
         let (message, hint) = translate("invalid type: string \"034\", expected u32");
         assert_eq!(message, "期号要写成数字，这里写的是 文字「034」");
         assert!(hint.contains("number: 34"));

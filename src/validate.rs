@@ -427,7 +427,15 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
     // instead of failing later inside the template; the compile then reuses the decoded image.
     if let Err(reason) = RasterImage::plain(Bytes::new(bytes), format) {
         return Some((
-            format!("图片「{file}」已损坏，无法读取（{}）", reason.trim()),
+            format!(
+                "图片「{file}」已损坏，无法读取（{}）",
+                // The decoder's words, for the maintainer, on one line.
+                reason
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .replace(" )", ")")
+            ),
             "用看图软件打开它检查；能打开的话另存为 JPEG 或 PNG，再替换原文件。".into(),
         ));
     }
