@@ -97,6 +97,13 @@ pub fn yaml_problem(file: &SourceFile, err: &serde_yaml::Error) -> Problem {
     // serde_yaml appends " at line L column C"; the position is reported separately.
     let message = raw.split(" at line ").next().unwrap_or(&raw);
     let message = strip_field_path(message);
+    // An unclosed quote or bracket is noticed only where the file ends; its opening is the place
+    // to fix, and libyaml names it after ", while scanning … at line L column C".
+    if let Some((text, hint, line, column)) = unclosed(&raw) {
+        return Problem::new(&file.path, text)
+            .hint(hint)
+            .at_in(&file.text, line, column);
+    }
     let (text, hint) = translate(message);
     let problem = Problem::new(&file.path, text).hint(hint);
     // serde_yaml places errors raised by our own parsers (dates) at the start of the document;
@@ -110,6 +117,39 @@ pub fn yaml_problem(file: &SourceFile, err: &serde_yaml::Error) -> Problem {
         (None, Some(location)) => problem.at_in(&file.text, location.line(), location.column()),
         (None, None) => problem,
     }
+}
+
+/// Message, hint and position of the opening of an unclosed quote, `[` or `{`, from libyaml's
+/// "…, while scanning a quoted scalar at line L column C".
+fn unclosed(raw: &str) -> Option<(String, String, usize, usize)> {
+    let kinds = [
+        (
+            "while scanning a quoted scalar at line ",
+            "引号没有配对：从这里开始的引号到文件末尾都没有结束",
+            "在这段文字末尾补上同样的引号（\" 或 '）；文字里要用引号时，请用中文引号“”。",
+        ),
+        (
+            "while parsing a flow sequence at line ",
+            "方括号没有配对：从这里开始的 [ 没有写完",
+            "在这一组的最后补上 ]，各项之间用英文逗号 , 分开；文字里有 , [ ] 时请给它加引号。",
+        ),
+        (
+            "while parsing a flow mapping at line ",
+            "花括号没有配对：从这里开始的 { 没有写完",
+            "在最后补上 }；或者不用花括号，改成“键: 值”换行缩进的写法。",
+        ),
+    ];
+    kinds.iter().find_map(|(marker, message, hint)| {
+        let (_, rest) = raw.split_once(marker)?;
+        let (line, rest) = rest.split_once(" column ")?;
+        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some((
+            (*message).to_string(),
+            (*hint).to_string(),
+            line.parse().ok()?,
+            column.parse().ok()?,
+        ))
+    })
 }
 
 /// serde_yaml prefixes messages with the path of the value (`articles[0].sections[1]: `); the
@@ -373,6 +413,27 @@ mod tests {
     fn a_folded_line_break_between_latin_words_stays_a_space() {
         let source = "title: Party\n  building\n";
         assert_eq!(unfold("Party building", source), "Party building");
+    }
+
+    #[test]
+    fn an_unclosed_quote_or_bracket_is_placed_where_it_opens() {
+        let source = "number: 99\narticles:\n  - title: \"测试标题\n    lead:\n      - x\n";
+        let err = Issue::parse(source).unwrap_err();
+        let file = SourceFile {
+            path: "issue.yaml".into(),
+            text: source.into(),
+        };
+        let problem = yaml_problem(&file, &err);
+        assert_eq!(problem.position, Some((3, 12)), "{problem}");
+        assert!(problem.message.starts_with("引号没有配对"), "{problem}");
+        let (message, _, line, column) =
+            unclosed("did not find expected ',' or ']' at line 2 column 2, while parsing a flow sequence at line 1 column 4").unwrap();
+        assert_eq!((line, column), (1, 4));
+        assert!(message.starts_with("方括号没有配对"));
+        assert_eq!(
+            unclosed("did not find expected key at line 2 column 2"),
+            None
+        );
     }
 
     #[test]
