@@ -399,10 +399,19 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Some((
-                format!("找不到图片「{file}」"),
-                "检查文件名（包括大小写和扩展名）；图片放在这一期的 photos 文件夹里。".into(),
-            ));
+            let hint = match similar_file(&path) {
+                Some(near) => {
+                    let near = relative.with_file_name(near);
+                    format!(
+                        "你是不是想写「{}」？文件名的大小写和扩展名都要和文件一致。",
+                        near.display()
+                    )
+                }
+                None => {
+                    "检查文件名（包括大小写和扩展名）；图片放在这一期的 photos 文件夹里。".into()
+                }
+            };
+            return Some((format!("找不到图片「{file}」"), hint));
         }
         Err(e) => return Some(unreadable_photo(file, &e)),
     };
@@ -440,6 +449,33 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
         ));
     }
     None
+}
+
+/// The file beside the missing `path` that it most likely means: the same name in other case, or
+/// the same name with another extension (01.JPG, 01.jpeg or 01.heic for 01.jpg). Names that differ
+/// otherwise are not guessed at: 05.jpg is one letter from 04.jpg, and quite another photo.
+fn similar_file(path: &Path) -> Option<String> {
+    let stem = |name: &str| {
+        let name = name.to_lowercase();
+        match name.rsplit_once('.') {
+            Some((stem, _)) if !stem.is_empty() => stem.to_string(),
+            _ => name,
+        }
+    };
+    let wanted = path.file_name()?.to_string_lossy().into_owned();
+    std::fs::read_dir(path.parent()?)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| stem(name) == stem(&wanted))
+        .min_by_key(|name| {
+            (
+                name.to_lowercase() != wanted.to_lowercase(),
+                strsim::levenshtein(name, &wanted),
+                name.clone(),
+            )
+        })
 }
 
 /// Why a photo that exists cannot be read, in Chinese.
@@ -584,5 +620,26 @@ mod tests {
         let (message, hint) = unreadable_photo("photos/01.jpg", &denied);
         assert_eq!(message, "没有权限读取图片「photos/01.jpg」");
         assert!(hint.contains("读取权限"), "{hint}");
+    }
+
+    #[test]
+    fn a_missing_photo_is_matched_to_the_file_it_most_likely_means() {
+        let dir = tempfile::tempdir().unwrap();
+        let photos = dir.path().join("photos");
+        std::fs::create_dir(&photos).unwrap();
+        for name in ["01.JPG", "02.jpeg", "封面.png"] {
+            std::fs::write(photos.join(name), b"").unwrap();
+        }
+        let near = |name: &str| similar_file(&photos.join(name));
+        assert_eq!(near("01.jpg").as_deref(), Some("01.JPG"));
+        assert_eq!(near("02.jpg").as_deref(), Some("02.jpeg"));
+        assert_eq!(near("封面.jpg").as_deref(), Some("封面.png"));
+        assert_eq!(near("合影.jpg"), None);
+        assert_eq!(near("03.jpg"), None, "another number is another photo");
+        let (_, hint) = check_photo(dir.path(), "photos/01.jpg").unwrap();
+        assert!(
+            hint.starts_with("你是不是想写「photos/01.JPG」？"),
+            "{hint}"
+        );
     }
 }
