@@ -42,6 +42,8 @@ pub struct Problem {
     pub severity: Severity,
     /// The text of the line `position` names (without its line break), shown under the message.
     pub source_line: Option<String>,
+    /// How many characters from the column on are underlined (at least one).
+    pub length: usize,
 }
 
 impl Problem {
@@ -54,6 +56,7 @@ impl Problem {
             hint: None,
             severity: Severity::Error,
             source_line: None,
+            length: 1,
         }
     }
 
@@ -89,6 +92,33 @@ impl Problem {
         self.at_in(text, line, column)
     }
 
+    /// Underlines `chars` characters from the column on instead of one.
+    pub fn underline(mut self, chars: usize) -> Self {
+        self.length = chars.max(1);
+        self
+    }
+
+    /// Underlines the whole YAML token at the position instead of one character: a key (up to its
+    /// `:`) if one starts there, otherwise the value up to the end of the line or a ` #` comment.
+    pub fn underline_token(self) -> Self {
+        let (Some((_, column)), Some(line)) = (self.position, &self.source_line) else {
+            return self;
+        };
+        let rest: String = line.chars().skip(column.saturating_sub(1)).collect();
+        let key_len = rest
+            .find(':')
+            .filter(|&colon| {
+                let key = &rest[..colon];
+                let after = &rest[colon + 1..];
+                !key.is_empty()
+                    && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && (after.is_empty() || after.starts_with(' '))
+            })
+            .map(|colon| rest[..colon].chars().count());
+        let value = rest.split(" #").next().unwrap_or_default().trim_end();
+        self.underline(key_len.unwrap_or_else(|| value.chars().count()))
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -119,9 +149,9 @@ impl Problem {
                     .nth(column.saturating_sub(1))
                     .map_or(text.len(), |(i, _)| i);
                 let end = text[start..]
-                    .chars()
-                    .next()
-                    .map_or(start, |c| start + c.len_utf8());
+                    .char_indices()
+                    .nth(self.length.max(1))
+                    .map_or(text.len(), |(i, _)| start + i);
                 let mut group = Group::with_level(level).element(
                     Snippet::source(text.as_str())
                         .line_start(line)
@@ -297,6 +327,23 @@ mod tests {
             shown(text.find('说').unwrap()),
             format!("  |{}^^", " ".repeat(1 + 10))
         );
+    }
+
+    #[test]
+    fn a_key_or_a_value_is_underlined_whole() {
+        let text = "  - titel: 测试标题\n    photo: photos/没有.jpg  # 注释\n    - [1, 2]\n";
+        let caret = |offset: usize| {
+            let p = Problem::new("f", "m")
+                .at_offset(text, offset)
+                .underline_token();
+            let line = p.to_string().lines().nth(3).unwrap().to_string();
+            line.trim_start_matches([' ', '|']).to_string()
+        };
+        assert_eq!(caret(text.find("titel").unwrap()), "^^^^^");
+        assert_eq!(caret(text.find("测试").unwrap()), "^^^^^^^^");
+        // photos/没有.jpg: 11 narrow characters and 2 wide ones; the comment is left out.
+        assert_eq!(caret(text.find("photos/").unwrap()), "^".repeat(15));
+        assert_eq!(caret(text.find("- [").unwrap()), "^^^^^^^^");
     }
 
     #[test]

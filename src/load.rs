@@ -112,10 +112,24 @@ pub fn yaml_problem(file: &SourceFile, err: &serde_yaml::Error) -> Problem {
         .strip_prefix("bad date `")
         .and_then(|v| v.strip_suffix('`'))
         .and_then(|v| file.text.find(v));
-    match (own_value, err.location()) {
+    let problem = match (own_value, err.location()) {
         (Some(offset), _) => problem.at_offset(&file.text, offset),
         (None, Some(location)) => problem.at_in(&file.text, location.line(), location.column()),
-        (None, None) => problem,
+        (None, None) => return problem,
+    };
+    // A wrong key or value is underlined whole; a syntax error, or a missing key (placed at the
+    // start of the item that lacks it), gets a single caret.
+    let about_a_token = [
+        "unknown field ",
+        "invalid type: ",
+        "invalid value: ",
+        "bad date ",
+        "duplicate field ",
+    ];
+    if about_a_token.iter().any(|p| message.starts_with(p)) {
+        problem.underline_token()
+    } else {
+        problem
     }
 }
 

@@ -242,6 +242,7 @@ pub fn placeholder_warnings(file: &SourceFile) -> Vec<Problem> {
                 format!("「{shown}」是新建时留下的占位文字，还没有换成本期的内容"),
             )
             .at_offset(&file.text, start + at)
+            .underline(shown.chars().count())
             .hint(format!("把整个「{PLACEHOLDER}……）」换成要印出的文字。")),
         );
     }

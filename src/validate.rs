@@ -78,7 +78,7 @@ impl Validator<'_> {
         let file = &self.loaded.issue_file;
         let mut problem = Problem::new(&file.path, message).hint(hint);
         if let Some(offset) = offset {
-            problem = problem.at_offset(&file.text, offset);
+            problem = problem.at_offset(&file.text, offset).underline_token();
         }
         self.problems.push(problem);
     }
@@ -306,7 +306,7 @@ pub fn markdown_warnings(loaded: &Loaded) -> Vec<Problem> {
                 "中文标点紧挨在 ** 里面时粗体不生效，把标点移到 ** 外面，例如 **检查方式**：",
             );
             warnings.push(match locate_in_field(&file.text, field, offset) {
-                Some((line, column)) => warning.at_in(&file.text, line, column),
+                Some((line, column)) => warning.at_in(&file.text, line, column).underline(2),
                 None => warning,
             });
         }
