@@ -2,14 +2,14 @@
 //! hint. A build collects all of them and fails once with the whole list.
 //!
 //! A located problem prints like a compiler diagnostic: the line `file:line:column: 错误：message`,
-//! then the offending source line with its number and a caret under the column (drawn by
+//! then the offending source line with its number and carets under the key or value (drawn by
 //! `annotate-snippets`, which measures CJK characters as two columns wide), then the hint.
 //!
 //! ```text
 //! content/099/issue.yaml:4:5: 错误：不认识的键「titel」
 //!   |
 //! 4 |   - titel: 测试标题
-//!   |     ^
+//!   |     ^^^^^
 //!   |
 //!   = 提示：你是不是想写「title」？这里可以用的键：title、lead、sections、closing。
 //! ```
