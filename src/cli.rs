@@ -6,6 +6,7 @@ use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 
 use crate::compile::{FontRole, FontSources};
+use crate::diag::color_stderr;
 use crate::model::Date;
 use crate::new_issue;
 use crate::pipeline::{Failure, Pipeline, Prepared};
@@ -109,8 +110,9 @@ fn build(project: Project, issue: &str, no_system_fonts: bool, strict_fonts: boo
     let mut pipeline = Pipeline::new(project, font_sources(no_system_fonts))?;
     let roles = pipeline.check_fonts(strict_fonts)?;
     let built = pipeline.build(&dir)?;
+    let color = color_stderr();
     for warning in &built.warnings {
-        eprintln!("{warning}");
+        eprintln!("{}", warning.render(color));
     }
     println!(
         "已生成（{} 页，用时 {:.1} 秒）：",
@@ -144,6 +146,7 @@ fn check(
     }
     let mut pipeline = Pipeline::new(project.clone(), font_sources(no_system_fonts))?;
     println!("{}", font_report(&pipeline.check_fonts(strict_fonts)?));
+    let color = color_stderr();
     let mut failed = Vec::new();
     for dir in &dirs {
         let folder = dir
@@ -152,10 +155,10 @@ fn check(
             .unwrap_or_default();
         let prepared = pipeline.prepare(dir);
         if let Err(failure) = &prepared.result {
-            eprintln!("{}", check_failure(failure, &project, &prepared));
+            eprintln!("{}", check_failure(failure, &project, &prepared, color));
         }
         for warning in &prepared.warnings {
-            eprintln!("{warning}");
+            eprintln!("{}", warning.render(color));
         }
         println!("{}", check_summary(&folder, &prepared));
         if prepared.result.is_err() {
@@ -174,7 +177,7 @@ fn check(
 
 /// A failure as `check` reports it. Nothing is written, so a template's compile error says where
 /// `build` would keep the failing source its line numbers refer to.
-fn check_failure(failure: &Failure, project: &Project, prepared: &Prepared) -> String {
+fn check_failure(failure: &Failure, project: &Project, prepared: &Prepared, color: bool) -> String {
     match failure {
         Failure::Template { .. } => {
             let failed = project
@@ -185,7 +188,7 @@ fn check_failure(failure: &Failure, project: &Project, prepared: &Prepared) -> S
                 "{failure}\n  提示：check 不写任何文件；运行 build 时，出错的源文件会保存为 {failed}，上面的行号指的就是它。"
             )
         }
-        _ => failure.to_string(),
+        _ => failure.render(color),
     }
 }
 

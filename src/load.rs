@@ -35,7 +35,10 @@ pub fn load(project: &Project, dir: &Path) -> Result<Loaded, Problems> {
     let issue_file = read(project, &dir.join(ISSUE_FILE));
     let (bulletin_file, issue_file) = match (bulletin_file, issue_file) {
         (Ok(b), Ok(i)) => (b, i),
-        (b, i) => return Err(Problems(b.err().into_iter().chain(i.err()).collect())),
+        (b, i) => {
+            let problems = b.err().into_iter().chain(i.err());
+            return Err(Problems(problems.flat_map(|p| p.0).collect()));
+        }
     };
     let bulletin =
         Bulletin::parse(&bulletin_file.text).map_err(|e| yaml_problem(&bulletin_file, &e));
@@ -59,7 +62,8 @@ pub fn load(project: &Project, dir: &Path) -> Result<Loaded, Problems> {
     })
 }
 
-fn read(project: &Project, path: &Path) -> Result<SourceFile, Problem> {
+/// Reads a text file; the problem if it cannot (as `Problems`, which is smaller than a `Problem`).
+fn read(project: &Project, path: &Path) -> Result<SourceFile, Problems> {
     let relative = project.relative(path).to_path_buf();
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -71,15 +75,19 @@ fn read(project: &Project, path: &Path) -> Result<SourceFile, Problem> {
                     None => text,
                 },
             }),
-            Err(e) => Err(Problem::new(&relative, "文件不是 UTF-8 编码的文本")
-                .at_offset(
-                    &String::from_utf8_lossy(e.as_bytes()),
-                    e.utf8_error().valid_up_to(),
-                )
-                .hint("请用 UTF-8 编码保存（记事本“另存为”时选择 UTF-8）。")),
+            Err(e) => Err(Problems::from(
+                Problem::new(&relative, "文件不是 UTF-8 编码的文本")
+                    .at_offset(
+                        &String::from_utf8_lossy(e.as_bytes()),
+                        e.utf8_error().valid_up_to(),
+                    )
+                    .hint("请用 UTF-8 编码保存（记事本“另存为”时选择 UTF-8）。"),
+            )),
         },
-        Err(e) => Err(Problem::new(&relative, format!("无法读取文件：{e}"))
-            .hint("检查文件是否存在、是否有读取权限。")),
+        Err(e) => Err(Problems::from(
+            Problem::new(&relative, format!("无法读取文件：{e}"))
+                .hint("检查文件是否存在、是否有读取权限。"),
+        )),
     }
 }
 
@@ -89,6 +97,13 @@ pub fn yaml_problem(file: &SourceFile, err: &serde_yaml::Error) -> Problem {
     // serde_yaml appends " at line L column C"; the position is reported separately.
     let message = raw.split(" at line ").next().unwrap_or(&raw);
     let message = strip_field_path(message);
+    // An unclosed quote or bracket is noticed only where the file ends; its opening is the place
+    // to fix, and libyaml names it after ", while scanning … at line L column C".
+    if let Some((text, hint, line, column)) = unclosed(&raw) {
+        return Problem::new(&file.path, text)
+            .hint(hint)
+            .at_in(&file.text, line, column);
+    }
     let (text, hint) = translate(message);
     let problem = Problem::new(&file.path, text).hint(hint);
     // serde_yaml places errors raised by our own parsers (dates) at the start of the document;
@@ -97,11 +112,58 @@ pub fn yaml_problem(file: &SourceFile, err: &serde_yaml::Error) -> Problem {
         .strip_prefix("bad date `")
         .and_then(|v| v.strip_suffix('`'))
         .and_then(|v| file.text.find(v));
-    match (own_value, err.location()) {
+    let problem = match (own_value, err.location()) {
         (Some(offset), _) => problem.at_offset(&file.text, offset),
-        (None, Some(location)) => problem.at(location.line(), location.column()),
-        (None, None) => problem,
+        (None, Some(location)) => problem.at_in(&file.text, location.line(), location.column()),
+        (None, None) => return problem,
+    };
+    // A wrong key or value is underlined whole; a syntax error, or a missing key (placed at the
+    // start of the item that lacks it), gets a single caret.
+    let about_a_token = [
+        "unknown field ",
+        "invalid type: ",
+        "invalid value: ",
+        "bad date ",
+        "duplicate field ",
+    ];
+    if about_a_token.iter().any(|p| message.starts_with(p)) {
+        problem.underline_token()
+    } else {
+        problem
     }
+}
+
+/// Message, hint and position of the opening of an unclosed quote, `[` or `{`, from libyaml's
+/// "…, while scanning a quoted scalar at line L column C".
+fn unclosed(raw: &str) -> Option<(String, String, usize, usize)> {
+    let kinds = [
+        (
+            "while scanning a quoted scalar at line ",
+            "引号没有配对：从这里开始的引号到文件末尾都没有结束",
+            "在这段文字末尾补上同样的引号（\" 或 '）；文字里要用引号时，请用中文引号“”。",
+        ),
+        (
+            "while parsing a flow sequence at line ",
+            "方括号没有配对：从这里开始的 [ 没有写完",
+            "在这一组的最后补上 ]，各项之间用英文逗号 , 分开；文字里有 , [ ] 时请给它加引号。",
+        ),
+        (
+            "while parsing a flow mapping at line ",
+            "花括号没有配对：从这里开始的 { 没有写完",
+            "在最后补上 }；或者不用花括号，改成“键: 值”换行缩进的写法。",
+        ),
+    ];
+    kinds.iter().find_map(|(marker, message, hint)| {
+        let (_, rest) = raw.split_once(marker)?;
+        let (line, rest) = rest.split_once(" column ")?;
+        let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some((
+            (*message).to_string(),
+            (*hint).to_string(),
+            line.parse().ok()?,
+            column.parse().ok()?,
+        ))
+    })
 }
 
 /// serde_yaml prefixes messages with the path of the value (`articles[0].sections[1]: `); the
@@ -125,18 +187,16 @@ fn translate(message: &str) -> (String, String) {
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let key = quoted.first().copied().unwrap_or(rest);
-        let expected = quoted
-            .iter()
-            .skip(1)
-            .copied()
-            .collect::<Vec<_>>()
-            .join("、");
+        let allowed: Vec<&str> = quoted.iter().skip(1).copied().collect();
+        let expected = allowed.join("、");
         return (
             format!("不认识的键「{key}」"),
-            if expected.is_empty() {
-                "这里不能写键，请检查缩进。".into()
-            } else {
-                format!("这里可以用的键：{expected}。是不是拼错了？")
+            match (allowed.is_empty(), closest_key(key, &allowed)) {
+                (true, _) => "这里不能写键，请检查缩进。".into(),
+                (false, Some(near)) => {
+                    format!("你是不是想写「{near}」？这里可以用的键：{expected}。")
+                }
+                (false, None) => format!("这里可以用的键：{expected}。是不是拼错了？"),
             },
         );
     }
@@ -210,6 +270,12 @@ fn translate(message: &str) -> (String, String) {
             "删除或合并重复的那一行。".into(),
         );
     }
+    if message.contains("found a tab character") {
+        return (
+            "这一行用 Tab 键缩进了，YAML 的缩进只能用空格".into(),
+            "把这一行开头的 Tab 换成空格，和同一层的其他行对齐。".into(),
+        );
+    }
     if message.contains("cannot start any token") {
         return (
             "这一行有 YAML 不认识的字符，最常见的是用 Tab 键缩进".into(),
@@ -257,6 +323,21 @@ fn translate(message: &str) -> (String, String) {
         "检查缩进（只能用空格，不能用 Tab）、冒号后面的空格；值以 “ 【 [ { * & ! | > # 开头或含有 “: ” 时，请用引号把整个值括起来。"
             .into(),
     )
+}
+
+/// The allowed key `key` is most likely a misspelling of, if one is close enough: at most one edit
+/// (a swap of two neighbours counts as one) per three letters, ignoring case.
+fn closest_key<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    let key = key.to_lowercase();
+    allowed
+        .iter()
+        .map(|&candidate| {
+            let distance = strsim::damerau_levenshtein(&key, &candidate.to_lowercase());
+            (distance, candidate)
+        })
+        .filter(|&(distance, candidate)| distance <= (candidate.chars().count() / 3).max(1))
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, candidate)| candidate)
 }
 
 fn found_in_chinese(found: &str) -> String {
@@ -362,6 +443,27 @@ mod tests {
     }
 
     #[test]
+    fn an_unclosed_quote_or_bracket_is_placed_where_it_opens() {
+        let source = "number: 99\narticles:\n  - title: \"测试标题\n    lead:\n      - x\n";
+        let err = Issue::parse(source).unwrap_err();
+        let file = SourceFile {
+            path: "issue.yaml".into(),
+            text: source.into(),
+        };
+        let problem = yaml_problem(&file, &err);
+        assert_eq!(problem.position, Some((3, 12)), "{problem}");
+        assert!(problem.message.starts_with("引号没有配对"), "{problem}");
+        let (message, _, line, column) =
+            unclosed("did not find expected ',' or ']' at line 2 column 2, while parsing a flow sequence at line 1 column 4").unwrap();
+        assert_eq!((line, column), (1, 4));
+        assert!(message.starts_with("方括号没有配对"));
+        assert_eq!(
+            unclosed("did not find expected key at line 2 column 2"),
+            None
+        );
+    }
+
+    #[test]
     fn the_field_path_prefix_is_dropped() {
         assert_eq!(
             strip_field_path("articles[0].sections[1]: missing field `x`"),
@@ -374,10 +476,24 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelt_key_is_matched_to_the_allowed_key_it_is_closest_to() {
+        let allowed = ["photo", "caption", "width", "table", "findings"];
+        assert_eq!(closest_key("captoin", &allowed), Some("caption"));
+        assert_eq!(closest_key("Photo", &allowed), Some("photo"));
+        assert_eq!(closest_key("widht", &allowed), Some("width"));
+        assert_eq!(closest_key("findngs", &allowed), Some("findings"));
+        // Nothing close: no guess.
+        assert_eq!(closest_key("author", &allowed), None);
+        assert_eq!(closest_key("图片", &allowed), None);
+        let (_, hint) = translate("unknown field `author`, expected one of `title`, `lead`");
+        assert_eq!(hint, "这里可以用的键：title、lead。是不是拼错了？");
+    }
+
+    #[test]
     fn yaml_messages_are_translated_with_hints() {
         let (message, hint) = translate("unknown field `titel`, expected one of `title`, `lead`");
         assert_eq!(message, "不认识的键「titel」");
-        assert!(hint.contains("title、lead"));
+        assert_eq!(hint, "你是不是想写「title」？这里可以用的键：title、lead。");
         let (message, _) = translate("missing field `caption`");
         assert_eq!(message, "缺少必填的键「caption」");
         let (message, _) = translate("invalid type: sequence, expected a string");
@@ -385,6 +501,8 @@ mod tests {
             message,
             "这里的值类型不对：写的是 列表（以 “- ” 开头的几项），需要的是 文字"
         );
+        let (message, _) = translate("found a tab character that violates indentation");
+        assert_eq!(message, "这一行用 Tab 键缩进了，YAML 的缩进只能用空格");
         let (message, hint) = translate("invalid type: string \"034\", expected u32");
         assert_eq!(message, "期号要写成数字，这里写的是 文字「034」");
         assert!(hint.contains("number: 34"));

@@ -9,7 +9,11 @@ fn main() -> ExitCode {
     match bulletin::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("{err}");
+            // The input's problems, located, are coloured on a terminal.
+            match err.downcast_ref::<bulletin::diag::Problems>() {
+                Some(problems) => eprintln!("{}", problems.render(bulletin::diag::color_stderr())),
+                None => eprintln!("{err}"),
+            }
             for cause in err.chain().skip(1) {
                 eprintln!("  原因：{cause}");
             }

@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 
-use crate::diag::line_column;
+use crate::diag::Problem;
 use crate::load::SourceFile;
 use crate::model::Date;
 use crate::project::{ISSUE_FILE, Project};
@@ -219,7 +219,7 @@ fn commented(text: &str, indent: usize) -> String {
 
 /// One warning for each placeholder of the skeleton still in `file` (comment lines aside), so an
 /// issue is not printed with 「（在这里写文章标题）」 in it.
-pub fn placeholder_warnings(file: &SourceFile) -> Vec<String> {
+pub fn placeholder_warnings(file: &SourceFile) -> Vec<Problem> {
     let mut warnings = Vec::new();
     let mut offset = 0;
     for line in file.text.split_inclusive('\n') {
@@ -236,11 +236,15 @@ pub fn placeholder_warnings(file: &SourceFile) -> Vec<String> {
             Some(end) => rest[..end + '）'.len_utf8()].to_string(),
             None => format!("{rest}……"),
         };
-        let (line_number, column) = line_column(&file.text, start + at);
-        warnings.push(format!(
-            "{}:{line_number}:{column}: 警告：「{shown}」是新建时留下的占位文字，还没有换成本期的内容\n  提示：把整个「{PLACEHOLDER}……）」换成要印出的文字。",
-            file.path.display()
-        ));
+        warnings.push(
+            Problem::warning(
+                &file.path,
+                format!("「{shown}」是新建时留下的占位文字，还没有换成本期的内容"),
+            )
+            .at_offset(&file.text, start + at)
+            .underline(shown.chars().count())
+            .hint(format!("把整个「{PLACEHOLDER}……）」换成要印出的文字。")),
+        );
     }
     warnings
 }
@@ -308,7 +312,7 @@ mod tests {
         let warnings = placeholder_warnings(&file);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
-            warnings[0].starts_with(
+            warnings[0].to_string().starts_with(
                 "content/035/issue.yaml:2:8: 警告：「（在这里写标题）」是新建时留下的占位文字"
             ),
             "{}",

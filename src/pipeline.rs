@@ -11,7 +11,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 
 use crate::compile::{self, CompileError, FontRole, FontSources, Fonts, ProjectWorld};
-use crate::diag::{Problem, Problems};
+use crate::diag::{Problem, Problems, Warning};
 use crate::load::{self, Loaded, SourceFile};
 use crate::output::{OutputPaths, write_atomic};
 use crate::project::Project;
@@ -25,8 +25,8 @@ pub struct Built {
     pub pages: usize,
     /// The laid-out pages, for measuring.
     pub document: typst_layout::PagedDocument,
-    /// Warnings about the input and from the compiler (file:line:column: message).
-    pub warnings: Vec<String>,
+    /// Warnings about the input and from the compiler.
+    pub warnings: Vec<Warning>,
 }
 
 /// One issue taken through load → validate → render → compile in memory; nothing is written.
@@ -35,7 +35,7 @@ pub struct Prepared {
     pub paths: OutputPaths,
     /// Warnings about the input and from the compiler, also when the issue failed (as far as the
     /// stages got).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The compiled issue, or why there is none.
     pub result: Result<Artifacts, Failure>,
 }
@@ -76,6 +76,16 @@ impl Failure {
             Failure::Problems(problems) => problems.0.len().max(1),
             Failure::Template { messages, .. } => messages.len().max(1),
             Failure::Other(_) => 1,
+        }
+    }
+}
+
+impl Failure {
+    /// The failure as printed; with `color`, the input's problems in colours for a terminal.
+    pub fn render(&self, color: bool) -> String {
+        match self {
+            Failure::Problems(problems) => problems.render(color),
+            other => other.to_string(),
         }
     }
 }
@@ -195,19 +205,41 @@ impl Pipeline {
         })
     }
 
+    /// Every issue of the project but the one in `dir`, with the number its issue.yaml gives.
+    fn other_issues(&self, dir: &Path) -> Vec<validate::OtherIssue> {
+        let folder = dir.file_name();
+        self.project
+            .issue_dirs()
+            .into_iter()
+            .filter(|other| other.file_name() != folder)
+            .filter_map(|other| {
+                let file = other.join(crate::project::ISSUE_FILE);
+                let text = std::fs::read_to_string(&file).ok()?;
+                Some(validate::OtherIssue {
+                    number: validate::number_in(text.trim_start_matches('\u{feff}'))?,
+                    file: self.project.relative(&file).to_path_buf(),
+                })
+            })
+            .collect()
+    }
+
     /// load → validate → render → compile, collecting warnings on the way.
     fn stages(
         &mut self,
         dir: &Path,
         paths: &OutputPaths,
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<Warning>,
     ) -> Result<Artifacts, Failure> {
         let loaded = load::load(&self.project, dir)?;
-        warnings.extend(validate::unused_photos(&loaded));
-        warnings.extend(validate::markdown_warnings(&loaded));
-        warnings.extend(validate::low_resolution_photos(&loaded));
-        warnings.extend(crate::new_issue::placeholder_warnings(&loaded.issue_file));
-        validate::validate(&loaded)?;
+        warnings.extend(
+            validate::unused_photos(&loaded)
+                .into_iter()
+                .chain(validate::markdown_warnings(&loaded))
+                .chain(validate::low_resolution_photos(&loaded))
+                .chain(crate::new_issue::placeholder_warnings(&loaded.issue_file))
+                .map(Warning::Input),
+        );
+        validate::validate(&loaded, &self.other_issues(dir))?;
         let view = issue_view(&loaded).map_err(|e| {
             let file = &loaded.issue_file;
             let problem = Problem::new(
@@ -216,7 +248,7 @@ impl Pipeline {
             )
             .hint("检查这一段的 Markdown 写法；要原样显示的 * _ # 等符号前加 \\。");
             match validate::locate_in_field(&file.text, &e.field, e.error.offset) {
-                Some((line, column)) => problem.at(line, column),
+                Some((line, column)) => problem.at_in(&file.text, line, column),
                 None => problem,
             }
         });
@@ -249,7 +281,7 @@ impl Pipeline {
                 }
             }
         })?;
-        warnings.extend(compiled.warnings);
+        warnings.extend(compiled.warnings.into_iter().map(Warning::Compiler));
         Ok(Artifacts {
             typst: rendered.typst,
             markdown: rendered.markdown,

@@ -15,14 +15,30 @@ use crate::model::{Block, Photo, Section, Table};
 /// The deepest section level: 一、 →（一）→ 1. →（1）.
 pub const MAX_DEPTH: usize = 4;
 
-/// Checks the loaded issue; returns every problem found.
-pub fn validate(loaded: &Loaded) -> Result<(), Problems> {
+/// Another issue of the project: its issue.yaml (relative to the project root) and the number it
+/// gives, for finding two issues with one number.
+#[derive(Debug, Clone)]
+pub struct OtherIssue {
+    pub file: PathBuf,
+    pub number: u32,
+}
+
+/// The issue number `issue.yaml` gives, if it gives one that is readable at all (the file may be
+/// broken in other ways: it is another issue's problem, reported when that issue is checked).
+pub fn number_in(text: &str) -> Option<u32> {
+    let value: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
+    u32::try_from(value.get("number")?.as_u64()?).ok()
+}
+
+/// Checks the loaded issue, and that none of `others` has its number; returns every problem found.
+pub fn validate(loaded: &Loaded, others: &[OtherIssue]) -> Result<(), Problems> {
     let mut v = Validator {
         loaded,
         locator: Locator::new(&loaded.issue_file.text),
         problems: Vec::new(),
     };
     v.check_number();
+    v.check_unique_number(others);
     v.problems.extend(check_settings(loaded));
     if loaded.issue.articles.is_empty() {
         let at = v.locator.key("articles");
@@ -63,7 +79,7 @@ impl Validator<'_> {
         let file = &self.loaded.issue_file;
         let mut problem = Problem::new(&file.path, message).hint(hint);
         if let Some(offset) = offset {
-            problem = problem.at_offset(&file.text, offset);
+            problem = problem.at_offset(&file.text, offset).underline_token();
         }
         self.problems.push(problem);
     }
@@ -89,6 +105,27 @@ impl Validator<'_> {
             ),
             _ => {}
         }
+    }
+
+    fn check_unique_number(&mut self, others: &[OtherIssue]) {
+        let number = self.loaded.issue.number;
+        let same: Vec<String> = others
+            .iter()
+            .filter(|other| other.number == number)
+            .map(|other| other.file.display().to_string())
+            .collect();
+        if same.is_empty() {
+            return;
+        }
+        let at = self.locator.key("number");
+        self.problem(
+            at,
+            format!(
+                "期号 {number} 重复：{} 里也写着 number: {number}",
+                same.join("、")
+            ),
+            "每个期号只能有一期。复制出来的副本文件夹请移出 content 文件夹；是新的一期就改正它的 number 和文件夹名。",
+        );
     }
 
     /// Reports an empty field; returns where the field stands, for further problems about it.
@@ -199,10 +236,15 @@ impl Validator<'_> {
             }
         }
         let rows_at = self.locator.next_key("rows").or(at);
+        let row_starts = rows_at.map(|at| list_items(self.locator.text, at));
         for (i, row) in table.rows.iter().enumerate() {
             if row.len() != columns {
+                let row_at = row_starts
+                    .as_ref()
+                    .and_then(|starts| starts.get(i).copied())
+                    .or(rows_at);
                 self.problem(
-                    rows_at,
+                    row_at,
                     format!(
                         "表格第 {} 行有 {} 个单元格，表头有 {columns} 列",
                         i + 1,
@@ -215,8 +257,44 @@ impl Validator<'_> {
     }
 }
 
+/// Where the items of the block list under the key at `key_at` start (at their `- `), in order; empty
+/// for a list written inline (`rows: [[…], […]]`).
+fn list_items(text: &str, key_at: usize) -> Vec<usize> {
+    let indent_of = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let key_line_start = text[..key_at].rfind('\n').map_or(0, |i| i + 1);
+    let key_indent = key_at - key_line_start;
+    let mut offset = text[key_at..]
+        .find('\n')
+        .map_or(text.len(), |i| key_at + i + 1);
+    let mut item_indent = None;
+    let mut items = Vec::new();
+    for line in text[offset..].split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = indent_of(line);
+        if indent < key_indent || (indent == key_indent && !trimmed.starts_with('-')) {
+            break;
+        }
+        match item_indent {
+            None if trimmed.starts_with('-') => item_indent = Some(indent),
+            None => break,
+            Some(_) => {}
+        }
+        if Some(indent) == item_indent && trimmed.starts_with('-') {
+            items.push(start + indent);
+        } else if item_indent.is_some_and(|item| indent < item) {
+            break;
+        }
+    }
+    items
+}
+
 /// Markdown that will not print as the editor meant: `**` that did not become bold.
-pub fn markdown_warnings(loaded: &Loaded) -> Vec<String> {
+pub fn markdown_warnings(loaded: &Loaded) -> Vec<Problem> {
     let file = &loaded.issue_file;
     let mut fields: Vec<&str> = Vec::new();
     for block in loaded.issue.blocks() {
@@ -233,13 +311,13 @@ pub fn markdown_warnings(loaded: &Loaded) -> Vec<String> {
     let mut warnings = Vec::new();
     for field in fields {
         for offset in crate::markup::stray_strong_markers(field) {
-            let position = locate_in_field(&file.text, field, offset)
-                .map(|(line, column)| format!(":{line}:{column}"))
-                .unwrap_or_default();
-            warnings.push(format!(
-                "{}{position}: 警告：这里的 ** 没有变成粗体，会原样印出\n  提示：中文标点紧挨在 ** 里面时粗体不生效，把标点移到 ** 外面，例如 **检查方式**：",
-                file.path.display()
-            ));
+            let warning = Problem::warning(&file.path, "这里的 ** 没有变成粗体，会原样印出").hint(
+                "中文标点紧挨在 ** 里面时粗体不生效，把标点移到 ** 外面，例如 **检查方式**：",
+            );
+            warnings.push(match locate_in_field(&file.text, field, offset) {
+                Some((line, column)) => warning.at_in(&file.text, line, column).underline(2),
+                None => warning,
+            });
         }
     }
     warnings
@@ -264,7 +342,7 @@ pub fn locate_in_field(yaml: &str, field: &str, offset: usize) -> Option<(usize,
 
 /// Images in the issue's `photos/` folder that issue.yaml never uses: usually a photo the editor
 /// meant to place, or a misspelt file name. Reported as warnings; the build goes on.
-pub fn unused_photos(loaded: &Loaded) -> Vec<String> {
+pub fn unused_photos(loaded: &Loaded) -> Vec<Problem> {
     let used: Vec<PathBuf> = loaded
         .issue
         .blocks()
@@ -287,7 +365,7 @@ pub fn unused_photos(loaded: &Loaded) -> Vec<String> {
                 .map(|e| e.to_string_lossy().to_lowercase());
             matches!(
                 ext.as_deref(),
-                Some("jpg" | "jpeg" | "png" | "gif" | "webp" | "svg")
+                Some("jpg" | "jpeg" | "png" | "gif" | "webp" | "svg" | "heic" | "heif")
             )
         })
         .filter(|entry| !used.iter().any(|u| u == entry.path()))
@@ -296,10 +374,12 @@ pub fn unused_photos(loaded: &Loaded) -> Vec<String> {
                 .path()
                 .strip_prefix(&loaded.dir)
                 .unwrap_or(entry.path());
-            format!(
-                "{}: 警告：图片 {} 没有在 issue.yaml 中使用（文件名写错了，还是忘了放？）",
-                loaded.issue_file.path.display(),
-                name.display()
+            Problem::warning(
+                &loaded.issue_file.path,
+                format!(
+                    "图片 {} 没有在 issue.yaml 中使用（文件名写错了，还是忘了放？）",
+                    name.display()
+                ),
             )
         })
         .collect()
@@ -324,8 +404,9 @@ pub fn printed_dpi(issue_dir: &Path, photo: &Photo) -> Option<f64> {
 }
 
 /// Photos between 100 and 150 dpi at their printed size: printable, but soft.
-pub fn low_resolution_photos(loaded: &Loaded) -> Vec<String> {
-    let mut locator = Locator::new(&loaded.issue_file.text);
+pub fn low_resolution_photos(loaded: &Loaded) -> Vec<Problem> {
+    let file = &loaded.issue_file;
+    let mut locator = Locator::new(&file.text);
     let mut warnings = Vec::new();
     for block in loaded.issue.blocks() {
         let Block::Photo(photo) = block else { continue };
@@ -334,17 +415,18 @@ pub fn low_resolution_photos(loaded: &Loaded) -> Vec<String> {
             continue;
         };
         if (MIN_DPI..WARN_DPI).contains(&dpi) {
-            let position = at
-                .map(|offset| {
-                    let (line, column) = crate::diag::line_column(&loaded.issue_file.text, offset);
-                    format!(":{line}:{column}")
-                })
-                .unwrap_or_default();
-            warnings.push(format!(
-                "{}{position}: 警告：图片 {} 按现在的宽度印出只有 {dpi:.0} dpi，印出来会发虚\n  提示：换一张像素更多的原图（手机原图即可），或把 width 调小。",
-                loaded.issue_file.path.display(),
-                photo.file
-            ));
+            let warning = Problem::warning(
+                &file.path,
+                format!(
+                    "图片 {} 按现在的宽度印出只有 {dpi:.0} dpi，印出来会发虚",
+                    photo.file
+                ),
+            )
+            .hint("换一张像素更多的原图（手机原图即可），或把 width 调小。");
+            warnings.push(match at {
+                Some(offset) => warning.at_offset(&file.text, offset).underline_token(),
+                None => warning,
+            });
         }
     }
     warnings
@@ -373,18 +455,28 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Some((
-                format!("找不到图片「{file}」"),
-                "检查文件名（包括大小写和扩展名）；图片放在这一期的 photos 文件夹里。".into(),
-            ));
+            let hint = match similar_file(&path) {
+                Some(near) => {
+                    let near = relative.with_file_name(near);
+                    format!(
+                        "你是不是想写「{}」？文件名的大小写和扩展名都要和文件一致。",
+                        near.display()
+                    )
+                }
+                None => {
+                    "检查文件名（包括大小写和扩展名）；图片放在这一期的 photos 文件夹里。".into()
+                }
+            };
+            return Some((format!("找不到图片「{file}」"), hint));
         }
-        Err(e) => {
-            return Some((
-                format!("无法读取图片「{file}」：{e}"),
-                "检查文件的读取权限。".into(),
-            ));
-        }
+        Err(e) => return Some(unreadable_photo(file, &e)),
     };
+    if looks_like_heic(file, &bytes) {
+        return Some((
+            format!("「{file}」是 HEIC 格式的照片（苹果手机默认的格式），排版时无法使用"),
+            "请转换成 JPEG：在 Mac 上用“预览”打开，选“文件 → 导出”，格式选 JPEG；在 Windows 上用“照片”或“画图”打开，“另存为” JPEG。以后拍照前在 iPhone 的“设置 → 相机 → 格式”中选“兼容性最佳”。再把 issue.yaml 里的文件名改成新的 .jpg。".into(),
+        ));
+    }
     let svg = file.to_lowercase().ends_with(".svg")
         && std::str::from_utf8(&bytes).is_ok_and(|t| t.contains("<svg"));
     if svg {
@@ -400,7 +492,15 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
     // instead of failing later inside the template; the compile then reuses the decoded image.
     if let Err(reason) = RasterImage::plain(Bytes::new(bytes), format) {
         return Some((
-            format!("图片「{file}」已损坏，无法读取（{}）", reason.trim()),
+            format!(
+                "图片「{file}」已损坏，无法读取（{}）",
+                // The decoder's words, for the maintainer, on one line.
+                reason
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .replace(" )", ")")
+            ),
             "用看图软件打开它检查；能打开的话另存为 JPEG 或 PNG，再替换原文件。".into(),
         ));
     }
@@ -417,7 +517,7 @@ fn check_settings(loaded: &Loaded) -> Vec<Problem> {
         if !ok {
             let mut problem = Problem::new(&file.path, message).hint(hint);
             if let Some(offset) = locator.key(key) {
-                problem = problem.at_offset(&file.text, offset);
+                problem = problem.at_offset(&file.text, offset).underline_token();
             }
             problems.push(problem);
         }
@@ -472,6 +572,67 @@ fn check_settings(loaded: &Loaded) -> Vec<Problem> {
         );
     }
     problems
+}
+
+/// The file beside the missing `path` that it most likely means: the same name in other case, or
+/// the same name with another extension (01.JPG, 01.jpeg or 01.heic for 01.jpg). Names that differ
+/// otherwise are not guessed at: 05.jpg is one letter from 04.jpg, and quite another photo.
+fn similar_file(path: &Path) -> Option<String> {
+    let stem = |name: &str| {
+        let name = name.to_lowercase();
+        match name.rsplit_once('.') {
+            Some((stem, _)) if !stem.is_empty() => stem.to_string(),
+            _ => name,
+        }
+    };
+    let wanted = path.file_name()?.to_string_lossy().into_owned();
+    std::fs::read_dir(path.parent()?)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| stem(name) == stem(&wanted))
+        .min_by_key(|name| {
+            (
+                name.to_lowercase() != wanted.to_lowercase(),
+                strsim::levenshtein(name, &wanted),
+                name.clone(),
+            )
+        })
+}
+
+/// Why a photo that exists cannot be read, in Chinese.
+fn unreadable_photo(file: &str, err: &std::io::Error) -> (String, String) {
+    match err.kind() {
+        std::io::ErrorKind::PermissionDenied => (
+            format!("没有权限读取图片「{file}」"),
+            "给这个文件加上读取权限：Windows 在文件上右键 → 属性 → 安全；Mac 在“显示简介”的“共享与权限”里设为“读与写”。或者把照片重新复制一份进来。".into(),
+        ),
+        std::io::ErrorKind::IsADirectory => (
+            format!("「{file}」是一个文件夹，不是图片"),
+            "photo 要写图片文件本身的名字，例如 photos/01.jpg。".into(),
+        ),
+        _ => (
+            format!("无法读取图片「{file}」（{err}）"),
+            "检查文件是否完整、是否有读取权限；必要时把照片重新复制一份进来。".into(),
+        ),
+    }
+}
+
+/// HEIC/HEIF (the iPhone's photo format), by its name or by its bytes: an ISO media file whose
+/// `ftyp` box names a HEIF brand. Phones sometimes give such photos a .jpg name.
+fn looks_like_heic(file: &str, bytes: &[u8]) -> bool {
+    let name = file.to_lowercase();
+    let brand = bytes.get(4..12).and_then(|b| b.strip_prefix(b"ftyp"));
+    name.ends_with(".heic")
+        || name.ends_with(".heif")
+        || brand.is_some_and(|brand| {
+            [
+                b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1",
+            ]
+            .iter()
+            .any(|heif| brand == *heif)
+        })
 }
 
 /// Finds where values stand in the YAML text, moving forward as the model is walked in document
@@ -541,5 +702,67 @@ impl<'a> Locator<'a> {
         let found = self.key_from(line_start, key)?;
         self.cursor = found + key.len();
         Some(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_items_of_a_block_list_are_found_at_their_dashes() {
+        let text = "table:\n  header: [a, b]\n  rows:\n    - [1, 2]\n    # a comment\n    - - 3\n      - 4\n    - [5]\n  note: x\n- next\n";
+        let at = text.find("rows").unwrap();
+        let lines: Vec<usize> = list_items(text, at)
+            .into_iter()
+            .map(|offset| crate::diag::line_column(text, offset).0)
+            .collect();
+        assert_eq!(lines, [4, 6, 8]);
+        // Items at the key's own indentation count too; an inline list has none.
+        let text = "rows:\n- [1]\n- [2]\nwidths: [1]\n";
+        assert_eq!(list_items(text, 0).len(), 2);
+        assert!(list_items("rows: [[1], [2]]\n", 0).is_empty());
+    }
+
+    #[test]
+    fn heic_photos_are_recognised_by_name_or_by_bytes() {
+        let mut heic = vec![0, 0, 0, 0x18];
+        heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+        assert!(looks_like_heic("photos/01.jpg", &heic));
+        assert!(looks_like_heic("photos/IMG_0001.HEIC", b""));
+        let mut mp4 = vec![0, 0, 0, 0x18];
+        mp4.extend_from_slice(b"ftypisom");
+        assert!(!looks_like_heic("photos/01.jpg", &mp4));
+        assert!(!looks_like_heic("photos/01.jpg", &[0xFF, 0xD8, 0xFF]));
+    }
+
+    #[test]
+    fn a_photo_without_read_permission_is_explained_in_chinese() {
+        // Tests may run as root, for whom no file is unreadable; the message is checked directly.
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let (message, hint) = unreadable_photo("photos/01.jpg", &denied);
+        assert_eq!(message, "没有权限读取图片「photos/01.jpg」");
+        assert!(hint.contains("读取权限"), "{hint}");
+    }
+
+    #[test]
+    fn a_missing_photo_is_matched_to_the_file_it_most_likely_means() {
+        let dir = tempfile::tempdir().unwrap();
+        let photos = dir.path().join("photos");
+        std::fs::create_dir(&photos).unwrap();
+        for name in ["01.JPG", "02.jpeg", "封面.png"] {
+            std::fs::write(photos.join(name), b"").unwrap();
+        }
+        let near = |name: &str| similar_file(&photos.join(name));
+        assert_eq!(near("01.jpg").as_deref(), Some("01.JPG"));
+        assert_eq!(near("02.jpg").as_deref(), Some("02.jpeg"));
+        assert_eq!(near("封面.jpg").as_deref(), Some("封面.png"));
+        assert_eq!(near("合影.jpg"), None);
+        assert_eq!(near("03.jpg"), None, "another number is another photo");
+        let (_, hint) = check_photo(dir.path(), "photos/01.jpg").unwrap();
+        assert!(
+            hint.starts_with("你是不是想写「photos/01.JPG」？"),
+            "{hint}"
+        );
     }
 }

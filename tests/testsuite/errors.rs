@@ -309,3 +309,17 @@ fn a_photo_too_small_for_its_printed_width_is_an_error_and_a_soft_one_a_warning(
         run.stderr
     );
 }
+
+#[test]
+fn two_issues_with_one_number_fail_the_build_of_either() {
+    // The usual way: the editor copies the folder to keep a backup.
+    let project = project_with_issue(GOOD);
+    project.write("content/099 - 副本/issue.yaml", GOOD);
+    project.build("099").assert_failed_with(
+        "content/099/issue.yaml:1:1: 错误：期号 99 重复：content/099 - 副本/issue.yaml 里也写着 number: 99",
+    );
+    assert!(!project.path("output/099").exists());
+    // Once the copy is gone the issue builds.
+    std::fs::remove_dir_all(project.path("content/099 - 副本")).unwrap();
+    project.build("099").assert_ok();
+}

@@ -2,6 +2,7 @@
 
 mod build;
 mod commonmark;
+mod error_fixtures;
 mod errors;
 mod escaping;
 mod layout;

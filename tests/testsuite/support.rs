@@ -54,6 +54,11 @@ impl TestProject {
         std::fs::read_to_string(self.path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
     }
 
+    /// Copies the folder `from` (from outside the project) over the folder `relative` in it.
+    pub fn copy_in(&self, from: &Path, relative: &str) {
+        copy_dir(from, &self.path(relative));
+    }
+
     /// Edits a file with a closure over its text.
     pub fn edit(&self, relative: &str, f: impl FnOnce(String) -> String) {
         let text = self.read(relative);
