@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 
-use crate::compile::FontSources;
+use crate::clock;
+use crate::compile::{FontSources, PdfSettings};
 use crate::model::Date;
 use crate::new_issue;
 use crate::pipeline::{Failure, Pipeline, Prepared};
@@ -66,12 +67,17 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn font_sources(no_system_fonts: bool) -> FontSources {
-    if no_system_fonts {
+/// A pipeline with the fonts asked for, recording `SOURCE_DATE_EPOCH` as the creation date if set.
+fn pipeline(project: Project, no_system_fonts: bool) -> Result<Pipeline> {
+    let sources = if no_system_fonts {
         FontSources::ShippedOnly
     } else {
         FontSources::ShippedAndSystem
-    }
+    };
+    let settings = PdfSettings {
+        created: clock::source_date_epoch()?,
+    };
+    Ok(Pipeline::new(project, sources)?.with_pdf_settings(settings))
 }
 
 /// `path` as the user sees it: relative to the current folder where possible.
@@ -86,7 +92,7 @@ fn show(path: &Path) -> String {
 fn build(project: Project, issue: &str, no_system_fonts: bool) -> Result<()> {
     let dir = project.resolve_issue(issue)?;
     let started = std::time::Instant::now();
-    let mut pipeline = Pipeline::new(project, font_sources(no_system_fonts))?;
+    let mut pipeline = pipeline(project, no_system_fonts)?;
     let built = pipeline.build(&dir)?;
     for warning in &built.warnings {
         eprintln!("{warning}");
@@ -115,7 +121,7 @@ fn check(project: Project, issue: Option<&str>, no_system_fonts: bool) -> Result
         );
         return Ok(());
     }
-    let mut pipeline = Pipeline::new(project.clone(), font_sources(no_system_fonts))?;
+    let mut pipeline = pipeline(project.clone(), no_system_fonts)?;
     let mut failed = Vec::new();
     for dir in &dirs {
         let folder = dir

@@ -7,6 +7,7 @@
 //! starts the next issue from a skeleton.
 
 pub mod cli;
+pub mod clock;
 pub mod compile;
 pub mod diag;
 pub mod load;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
-use crate::compile::{self, CompileError, FontSources, Fonts, ProjectWorld};
+use crate::compile::{self, CompileError, FontSources, Fonts, PdfSettings, ProjectWorld};
 use crate::diag::{Problem, Problems};
 use crate::load::{self, Loaded, SourceFile};
 use crate::output::{OutputPaths, write_atomic};
@@ -116,6 +116,7 @@ impl From<anyhow::Error> for Failure {
 pub struct Pipeline {
     project: Project,
     world: ProjectWorld,
+    pdf: PdfSettings,
 }
 
 impl Pipeline {
@@ -123,7 +124,17 @@ impl Pipeline {
     pub fn new(project: Project, sources: FontSources) -> Result<Pipeline> {
         let fonts: Arc<Fonts> = Fonts::load(&project.fonts_dir(), sources)?;
         let world = ProjectWorld::new(&project.root, fonts);
-        Ok(Pipeline { project, world })
+        Ok(Pipeline {
+            project,
+            world,
+            pdf: PdfSettings::default(),
+        })
+    }
+
+    /// Exports PDFs with `settings` from now on (the recorded creation date).
+    pub fn with_pdf_settings(mut self, settings: PdfSettings) -> Pipeline {
+        self.pdf = settings;
+        self
     }
 
     /// Takes the issue in `dir` (e.g. content/034) through every stage but the writing.
@@ -200,6 +211,7 @@ impl Pipeline {
             &vpath,
             rendered.typst.clone(),
             loaded.issue.date,
+            &self.pdf,
         )
         .map_err(|err| match err {
             CompileError::MissingGlyphs(chars) => Failure::Problems(Problems(

@@ -57,22 +57,46 @@ impl std::fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
-/// Compiles `source` (to be written at `vpath` inside the project) into a PDF dated `date`.
+/// How an issue is exported to PDF.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PdfSettings {
+    /// The creation date to record (from `SOURCE_DATE_EPOCH`); `None` records the issue's date.
+    pub created: Option<time::OffsetDateTime>,
+}
+
+/// Compiles `source` (to be written at `vpath` inside the project) into a PDF of the issue dated
+/// `date`.
 pub fn compile(
     world: &mut ProjectWorld,
     vpath: &str,
     source: String,
     date: Date,
+    settings: &PdfSettings,
 ) -> Result<Compiled, CompileError> {
     let (document, warnings) = layout(world, vpath, source, date)?;
     let missing = missing_glyphs(&document);
     if !missing.is_empty() {
         return Err(CompileError::MissingGlyphs(missing));
     }
+    let created = match settings.created {
+        Some(at) => {
+            let at = at.to_offset(time::UtcOffset::UTC);
+            Datetime::from_ymd_hms(
+                at.year(),
+                u8::from(at.month()),
+                at.day(),
+                at.hour(),
+                at.minute(),
+                at.second(),
+            )
+            .ok_or_else(|| CompileError::Typst(vec![format!("无效的创建时间 {at}")]))?
+        }
+        None => today(date)?,
+    };
     let options = PdfOptions {
         // A stable identifier and creation date make the same inputs give the same bytes.
         ident: Smart::Custom(vpath.to_string()),
-        timestamp: Some(Timestamp::new_utc(today(date)?)),
+        timestamp: Some(Timestamp::new_utc(created)),
         creator: Smart::Custom(Some(format!("bulletin {}", env!("CARGO_PKG_VERSION")))),
         ..PdfOptions::default()
     };

@@ -1,6 +1,8 @@
 //! Building the reference issue 第034期 end to end, and reading the results back.
 
-use crate::support::{TestProject, find_in_order, pdf_fonts, pdf_pages, pdf_text};
+use crate::support::{
+    TestProject, find_in_order, pdf_creation_date, pdf_fonts, pdf_pages, pdf_text,
+};
 
 /// The seed's text (tests/fixtures/seed-034.txt, the customer's transcript of 第034期) as the units
 /// the PDF must show: every line in order; the table's cells item by item, anywhere (a row that
@@ -239,6 +241,40 @@ fn the_same_content_gives_the_same_pdf_bytes() {
     other.build("034").assert_ok();
     let third = std::fs::read(other.path("output/034/第034期.pdf")).unwrap();
     assert!(first == third, "a build in another folder differs");
+}
+
+#[test]
+fn the_creation_date_is_the_issue_date_unless_source_date_epoch_is_set() {
+    let (_project, plain) = built_034();
+    assert_eq!(pdf_creation_date(&plain), "D:20220404000000Z");
+    // 1700000000 s after 1970-01-01 UTC is 2023-11-14 22:13:20 UTC.
+    let epoch = [("SOURCE_DATE_EPOCH", "1700000000")];
+    let mut pdfs = Vec::new();
+    for _ in 0..2 {
+        let project = TestProject::new();
+        project
+            .run_with_env(&["build", "034", "--no-system-fonts"], &epoch)
+            .assert_ok();
+        pdfs.push(std::fs::read(project.path("output/034/第034期.pdf")).unwrap());
+    }
+    assert_eq!(pdf_creation_date(&pdfs[0]), "D:20231114221320Z");
+    assert!(
+        pdfs[0] == pdfs[1],
+        "two builds with the same SOURCE_DATE_EPOCH in two folders differ"
+    );
+    assert!(pdfs[0] != plain, "SOURCE_DATE_EPOCH changed nothing");
+}
+
+#[test]
+fn a_malformed_source_date_epoch_is_refused_in_chinese() {
+    let project = TestProject::new();
+    project
+        .run_with_env(
+            &["build", "034", "--no-system-fonts"],
+            &[("SOURCE_DATE_EPOCH", "昨天")],
+        )
+        .assert_failed_with("环境变量 SOURCE_DATE_EPOCH 的值「昨天」不是整数秒数");
+    assert!(!project.path("output/034").exists(), "nothing is written");
 }
 
 #[test]

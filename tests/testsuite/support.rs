@@ -60,11 +60,19 @@ impl TestProject {
         self.write(relative, &f(text));
     }
 
-    /// Runs `bulletin ARGS` in the project folder, with only the shipped fonts.
+    /// Runs `bulletin ARGS` in the project folder (without `SOURCE_DATE_EPOCH`, whatever the
+    /// caller's environment says).
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs `bulletin ARGS` in the project folder with these environment variables set.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_bulletin"))
             .args(args)
             .current_dir(self.root())
+            .env_remove("SOURCE_DATE_EPOCH")
+            .envs(env.iter().copied())
             .output()
             .expect("run bulletin");
         Run {
@@ -193,6 +201,22 @@ pub fn pdf_fonts(pdf: &[u8]) -> Vec<(String, bool)> {
     }
     fonts.sort();
     fonts
+}
+
+/// The `/CreationDate` of the PDF's document information, e.g. `D:20220404000000Z`, by lopdf.
+pub fn pdf_creation_date(pdf: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(pdf).expect("parse PDF");
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(|i| i.as_reference())
+        .and_then(|id| doc.get_dictionary(id))
+        .expect("document information dictionary");
+    let date = info
+        .get(b"CreationDate")
+        .and_then(|d| d.as_str())
+        .expect("CreationDate");
+    String::from_utf8_lossy(date).into_owned()
 }
 
 /// Checks that `needles` occur in `haystack` in this order; returns the first one missing.
