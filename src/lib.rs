@@ -6,6 +6,7 @@
 //! tied together by [`pipeline`]. User text reaches Typst only through [`markup`]. [`new_issue`]
 //! starts the next issue from a skeleton.
 
+pub mod bagit;
 pub mod cli;
 pub mod clock;
 pub mod compile;
