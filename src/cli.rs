@@ -75,6 +75,7 @@ fn pipeline(project: Project, no_system_fonts: bool) -> Result<Pipeline> {
         FontSources::ShippedAndSystem
     };
     let settings = PdfSettings {
+        archival: false,
         created: clock::source_date_epoch()?,
     };
     Ok(Pipeline::new(project, sources)?.with_pdf_settings(settings))

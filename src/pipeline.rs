@@ -131,10 +131,17 @@ impl Pipeline {
         })
     }
 
-    /// Exports PDFs with `settings` from now on (the recorded creation date).
+    /// Exports PDFs with `settings` from now on (PDF/A, the recorded creation date).
     pub fn with_pdf_settings(mut self, settings: PdfSettings) -> Pipeline {
         self.pdf = settings;
         self
+    }
+
+    /// Exports PDF/A-2b from now on, with the templates told to use RGB colours
+    /// ([`compile::ARCHIVAL_INPUTS`]).
+    pub fn set_archival(&mut self) {
+        self.pdf.archival = true;
+        self.world.set_inputs(&compile::ARCHIVAL_INPUTS);
     }
 
     /// Takes the issue in `dir` (e.g. content/034) through every stage but the writing.

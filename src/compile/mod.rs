@@ -13,7 +13,7 @@ use typst::foundations::{Datetime, Smart};
 use typst::layout::{Frame, FrameItem};
 use typst::syntax::Source;
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 pub use fonts::{FontSources, Fonts};
 pub use world::ProjectWorld;
@@ -57,9 +57,16 @@ impl std::fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
+/// The `sys.inputs` an archival build passes to the templates (`typst compile --input colour=rgb`):
+/// PDF/A-2b as Typst writes it has no CMYK output intent, so the templates' DeviceCMYK red must
+/// become its RGB equivalent there.
+pub const ARCHIVAL_INPUTS: [(&str, &str); 1] = [("colour", "rgb")];
+
 /// How an issue is exported to PDF.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PdfSettings {
+    /// PDF/A-2b, for the archive: full XMP metadata, every font embedded, nothing external.
+    pub archival: bool,
     /// The creation date to record (from `SOURCE_DATE_EPOCH`); `None` records the issue's date.
     pub created: Option<time::OffsetDateTime>,
 }
@@ -93,11 +100,18 @@ pub fn compile(
         }
         None => today(date)?,
     };
+    let standards = if settings.archival {
+        PdfStandards::new(&[PdfStandard::A_2b])
+            .map_err(|e| CompileError::Typst(vec![format!("PDF/A-2b 设置无效：{}", e.message())]))?
+    } else {
+        PdfStandards::default()
+    };
     let options = PdfOptions {
         // A stable identifier and creation date make the same inputs give the same bytes.
         ident: Smart::Custom(vpath.to_string()),
         timestamp: Some(Timestamp::new_utc(created)),
         creator: Smart::Custom(Some(format!("bulletin {}", env!("CARGO_PKG_VERSION")))),
+        standards,
         ..PdfOptions::default()
     };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {

@@ -1,7 +1,7 @@
 //! Building the reference issue 第034期 end to end, and reading the results back.
 
 use crate::support::{
-    TestProject, find_in_order, pdf_creation_date, pdf_fonts, pdf_pages, pdf_text,
+    TestProject, find_in_order, pdf_creation_date, pdf_fonts, pdf_pages, pdf_text, pdf_xmp,
 };
 
 /// The seed's text (tests/fixtures/seed-034.txt, the customer's transcript of 第034期) as the units
@@ -275,6 +275,27 @@ fn a_malformed_source_date_epoch_is_refused_in_chinese() {
         )
         .assert_failed_with("环境变量 SOURCE_DATE_EPOCH 的值「昨天」不是整数秒数");
     assert!(!project.path("output/034").exists(), "nothing is written");
+}
+
+#[test]
+fn the_print_pdf_is_not_pdf_a_and_keeps_its_cmyk_red() {
+    let (_project, pdf) = built_034();
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let has_xmp = doc.catalog().unwrap().has(b"Metadata");
+    assert!(
+        !has_xmp || !pdf_xmp(&pdf).contains("pdfaid"),
+        "the print PDF claims PDF/A"
+    );
+    // The masthead rule is filled with cmyk(0%, 80%, 80%, 0%): the operator `0 0.8 0.8 0 k`.
+    let cmyk_red = doc.objects.values().any(|object| {
+        object.as_stream().is_ok_and(|stream| {
+            let content = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
+            String::from_utf8_lossy(&content).contains("0 0.8 0.8 0 k")
+        })
+    });
+    assert!(cmyk_red, "the masthead red is no longer DeviceCMYK");
 }
 
 #[test]

@@ -219,6 +219,24 @@ pub fn pdf_creation_date(pdf: &[u8]) -> String {
     String::from_utf8_lossy(date).into_owned()
 }
 
+/// The XMP metadata stream the catalog points to, as text, by lopdf.
+pub fn pdf_xmp(pdf: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(pdf).expect("parse PDF");
+    let id = doc
+        .catalog()
+        .and_then(|c| c.get(b"Metadata"))
+        .and_then(|m| m.as_reference())
+        .expect("the catalog has /Metadata");
+    let stream = doc
+        .get_object(id)
+        .and_then(|o| o.as_stream())
+        .expect("/Metadata is a stream");
+    let bytes = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    String::from_utf8(bytes).expect("XMP is UTF-8")
+}
+
 /// Checks that `needles` occur in `haystack` in this order; returns the first one missing.
 pub fn find_in_order<'a>(
     haystack: &str,
