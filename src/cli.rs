@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 
+use crate::archive::{self, Request};
 use crate::clock;
 use crate::compile::{FontSources, PdfSettings};
 use crate::model::Date;
@@ -42,6 +43,25 @@ pub enum Command {
         #[arg(long)]
         no_system_fonts: bool,
     },
+    /// 归档一期：生成 PDF/A-2b，和全部源文件一起存为 BagIt 文件夹 output/archive/<年份>/第<期号>期/
+    Archive {
+        /// 期号或文件夹，例如 034、34 或 content/034
+        issue: String,
+        /// 取代已经归档的版本，并写明原因；旧版本保留为 第<期号>期.v1 等
+        #[arg(long, value_name = "原因")]
+        supersede: Option<String>,
+        /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
+        #[arg(long)]
+        no_system_fonts: bool,
+        /// 记为归档时间的时刻（默认现在），供测试使用
+        #[arg(long, hide = true, value_name = "RFC3339", value_parser = clock::parse_rfc3339)]
+        archived_at: Option<time::OffsetDateTime>,
+    },
+    /// 检查归档是否完好：重新计算每个文件的 SHA-256，报告缺少、改动和多出的文件
+    Verify {
+        /// 期号，例如 034；不写就检查全部归档
+        issue: Option<String>,
+    },
     /// 新建下一期：content/<下一个期号>/issue.yaml（带说明、可直接生成的模板）和空的 photos/ 文件夹
     New {
         /// 出刊日期，写成 年-月-日，例如 2022-05-06；不写就用今天（北京时间）
@@ -63,6 +83,19 @@ pub fn run(cli: Cli) -> Result<()> {
             issue,
             no_system_fonts,
         } => check(project, issue.as_deref(), no_system_fonts),
+        Command::Archive {
+            issue,
+            supersede,
+            no_system_fonts,
+            archived_at,
+        } => {
+            let request = Request {
+                supersede,
+                archived_at: archived_at.unwrap_or_else(clock::now_utc),
+            };
+            archive(project, &issue, no_system_fonts, &request)
+        }
+        Command::Verify { issue } => verify(&project, issue.as_deref()),
         Command::New { date } => new(&project, date),
     }
 }
@@ -184,6 +217,92 @@ fn check_summary(folder: &str, prepared: &Prepared) -> String {
             "第{folder}期：{} 处错误，{warnings} 条警告",
             failure.count()
         ),
+    }
+}
+
+fn archive(project: Project, issue: &str, no_system_fonts: bool, request: &Request) -> Result<()> {
+    let dir = project.resolve_issue(issue)?;
+    let mut pipeline = pipeline(project, no_system_fonts)?;
+    let archived = archive::archive(&mut pipeline, &dir, request)?;
+    for warning in &archived.warnings {
+        eprintln!("{warning}");
+    }
+    println!(
+        "已归档（PDF/A-2b，{} 页，{} 个文件）：
+  {}/",
+        archived.pages,
+        archived.files,
+        show(&archived.bag)
+    );
+    if let Some(prior) = &archived.prior {
+        println!("  旧版本保留为 {}/", show(prior));
+    }
+    println!("归档目录已更新：output/archive/index.md、output/archive/index.html");
+    Ok(())
+}
+
+/// Re-hashes every bag (or one issue's) and reports missing, changed and extra files.
+fn verify(project: &Project, issue: Option<&str>) -> Result<()> {
+    let folder = match issue {
+        None => None,
+        Some(arg) => match arg.trim().parse::<u32>() {
+            Ok(number) if number < 1000 => Some(format!("{number:03}")),
+            _ => bail!(
+                "期号「{arg}」无效。
+  提示：写成 034 或 34 这样的数字；不写期号就检查全部归档。"
+            ),
+        },
+    };
+    let bags = archive::bags_to_verify(project, folder.as_deref());
+    if bags.is_empty() {
+        return match folder {
+            Some(folder) => bail!(
+                "第{folder}期还没有归档，output/archive/ 中找不到它。
+  提示：先运行 bulletin archive {folder}。"
+            ),
+            None => {
+                println!("output/archive/ 中还没有任何归档，没有要检查的内容。");
+                Ok(())
+            }
+        };
+    }
+    let mut failed = Vec::new();
+    for bag in &bags {
+        let at = show(&bag.path);
+        let findings = match archive::verify(bag) {
+            Ok(findings) => findings,
+            Err(err) => {
+                println!("{}（{at}）：无法检查", bag.name);
+                eprintln!("  {err:#}");
+                failed.push(bag.name.clone());
+                continue;
+            }
+        };
+        if findings.is_clean() {
+            println!("{}（{at}）：完好，{} 个文件", bag.name, findings.intact);
+            continue;
+        }
+        let count = findings.missing.len() + findings.changed.len() + findings.extra.len();
+        println!("{}（{at}）：发现 {count} 处问题", bag.name);
+        for file in &findings.missing {
+            println!("  缺少：{file}（清单中有，文件不见了）");
+        }
+        for file in &findings.changed {
+            println!("  已改动：{file}（SHA-256 与清单不符）");
+        }
+        for file in &findings.extra {
+            println!("  多出：{file}（不在清单中）");
+        }
+        failed.push(bag.name.clone());
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        bail!(
+            "归档检查没有通过：{}有问题。
+  提示：归档中的文件不应改动。从备份恢复缺少和改动的文件，把多出的文件移出 data/ 文件夹，再运行 bulletin verify 检查。",
+            failed.join("、")
+        )
     }
 }
 

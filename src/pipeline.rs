@@ -40,12 +40,14 @@ pub struct Prepared {
     pub result: Result<Artifacts, Failure>,
 }
 
-/// The contents of an issue's output files, and its laid-out pages.
+/// The contents of an issue's output files, its laid-out pages, and the input they were made from.
 pub struct Artifacts {
     pub typst: String,
     pub markdown: String,
     pub pdf: Vec<u8>,
     pub document: typst_layout::PagedDocument,
+    /// The issue as loaded: its settings, content and source files.
+    pub loaded: Loaded,
 }
 
 impl Artifacts {
@@ -142,6 +144,10 @@ impl Pipeline {
     pub fn set_archival(&mut self) {
         self.pdf.archival = true;
         self.world.set_inputs(&compile::ARCHIVAL_INPUTS);
+    }
+
+    pub fn project(&self) -> &Project {
+        &self.project
     }
 
     /// Takes the issue in `dir` (e.g. content/034) through every stage but the writing.
@@ -244,12 +250,13 @@ impl Pipeline {
             markdown: rendered.markdown,
             pdf: compiled.pdf,
             document: compiled.document,
+            loaded,
         })
     }
 
     /// The error a failed build reports. A template's compile error also keeps the failing source
     /// beside the good outputs, for the maintainer.
-    fn failure_error(&self, failure: Failure, paths: &OutputPaths) -> anyhow::Error {
+    pub fn failure_error(&self, failure: Failure, paths: &OutputPaths) -> anyhow::Error {
         match failure {
             Failure::Problems(problems) => anyhow::Error::new(problems),
             Failure::Other(err) => err,

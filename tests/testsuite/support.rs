@@ -237,6 +237,13 @@ pub fn pdf_xmp(pdf: &[u8]) -> String {
     String::from_utf8(bytes).expect("XMP is UTF-8")
 }
 
+/// The lower-case hex SHA-256 of a file.
+pub fn sha256_file(path: &Path) -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    format!("{:x}", sha2::Sha256::digest(bytes))
+}
+
 /// Checks that `needles` occur in `haystack` in this order; returns the first one missing.
 pub fn find_in_order<'a>(
     haystack: &str,
