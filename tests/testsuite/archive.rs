@@ -477,3 +477,37 @@ fn archiving_is_reproducible_given_the_same_clock() {
         );
     }
 }
+
+#[test]
+fn the_archived_sources_rebuild_the_archived_pdf_byte_for_byte() {
+    use bulletin::compile::{self, FontSources, Fonts, PdfSettings, ProjectWorld};
+    let project = archived_034();
+    let data = project.path(&format!("{BAG}/data"));
+    // Nothing from the project itself: only the bag's data/ and the shipped fonts.
+    let fonts = Fonts::load(
+        &crate::support::repo().join("assets/fonts"),
+        FontSources::ShippedOnly,
+    )
+    .unwrap();
+    let mut world = ProjectWorld::new(&data, fonts);
+    world.set_inputs(&compile::ARCHIVAL_INPUTS);
+    let source = std::fs::read_to_string(data.join("output/034/第034期.typ")).unwrap();
+    let settings = PdfSettings {
+        archival: true,
+        created: None,
+    };
+    let date = bulletin::model::Date::parse("2022-04-04").unwrap();
+    let rebuilt = compile::compile(
+        &mut world,
+        "/output/034/第034期.typ",
+        source,
+        date,
+        &settings,
+    )
+    .unwrap_or_else(|e| panic!("the archived source does not compile: {e}"));
+    let archived = std::fs::read(data.join("第034期.pdf")).unwrap();
+    assert!(
+        rebuilt.pdf == archived,
+        "the rebuilt PDF differs from the archived one"
+    );
+}
