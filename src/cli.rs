@@ -6,8 +6,9 @@ use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 
 use crate::archive::{self, Request};
+use crate::batch;
 use crate::clock;
-use crate::compile::{FontSources, PdfSettings};
+use crate::compile::{FontSources, Fonts, PdfSettings};
 use crate::model::Date;
 use crate::new_issue;
 use crate::pipeline::{Failure, Pipeline, Prepared};
@@ -27,10 +28,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// 生成一期：output/<期号>/第<期号>期.pdf、.typ、.md
+    /// 生成一期：output/<期号>/第<期号>期.pdf、.typ、.md；加 --all 生成每一期
     Build {
         /// 期号或文件夹，例如 034、34 或 content/034
-        issue: String,
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        issue: Option<String>,
+        /// 生成 content/ 下的每一期（同时生成多期；一期出错不影响其他期），最后列出结果
+        #[arg(long)]
+        all: bool,
         /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
         #[arg(long)]
         no_system_fonts: bool,
@@ -76,9 +81,13 @@ pub fn run(cli: Cli) -> Result<()> {
     let project = Project::find(&start)?;
     match cli.command {
         Command::Build {
-            issue,
+            issue: Some(issue),
             no_system_fonts,
+            ..
         } => build(project, &issue, no_system_fonts),
+        Command::Build {
+            no_system_fonts, ..
+        } => build_all(project, no_system_fonts),
         Command::Check {
             issue,
             no_system_fonts,
@@ -100,18 +109,26 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// A pipeline with the fonts asked for, recording `SOURCE_DATE_EPOCH` as the creation date if set.
-fn pipeline(project: Project, no_system_fonts: bool) -> Result<Pipeline> {
-    let sources = if no_system_fonts {
+fn font_sources(no_system_fonts: bool) -> FontSources {
+    if no_system_fonts {
         FontSources::ShippedOnly
     } else {
         FontSources::ShippedAndSystem
-    };
-    let settings = PdfSettings {
+    }
+}
+
+/// Print PDFs, recording `SOURCE_DATE_EPOCH` as the creation date if set.
+fn pdf_settings() -> Result<PdfSettings> {
+    Ok(PdfSettings {
         archival: false,
         created: clock::source_date_epoch()?,
-    };
-    Ok(Pipeline::new(project, sources)?.with_pdf_settings(settings))
+    })
+}
+
+/// A pipeline with the fonts asked for and [`pdf_settings`].
+fn pipeline(project: Project, no_system_fonts: bool) -> Result<Pipeline> {
+    let settings = pdf_settings()?;
+    Ok(Pipeline::new(project, font_sources(no_system_fonts))?.with_pdf_settings(settings))
 }
 
 /// `path` as the user sees it: relative to the current folder where possible.
@@ -140,6 +157,92 @@ fn build(project: Project, issue: &str, no_system_fonts: bool) -> Result<()> {
     println!("  {}", show(&built.paths.typst));
     println!("  {}", show(&built.paths.markdown));
     Ok(())
+}
+
+/// Builds every issue in parallel with the fonts loaded once; prints each failure and warning, then a
+/// table of the results. Fails (exit code 1) if any issue failed; the others are built all the same.
+fn build_all(project: Project, no_system_fonts: bool) -> Result<()> {
+    let dirs = project.issue_dirs();
+    if dirs.is_empty() {
+        println!(
+            "content 文件夹里还没有任何一期，没有要生成的内容。\n  提示：运行 cargo run --release -- new 新建一期。"
+        );
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let settings = pdf_settings()?;
+    let fonts = Fonts::load(&project.fonts_dir(), font_sources(no_system_fonts))?;
+    let outcomes = batch::build_all(&project, fonts, settings, &dirs);
+    for outcome in &outcomes {
+        match &outcome.result {
+            Ok(built) => built.warnings.iter().for_each(|w| eprintln!("{w}")),
+            Err(err) => {
+                eprintln!("第{}期生成失败：{err}", outcome.folder);
+                for cause in err.chain().skip(1) {
+                    eprintln!("  原因：{cause}");
+                }
+            }
+        }
+    }
+    let mut rows = vec![["期号", "结果", "页数", "用时"].map(String::from)];
+    for outcome in &outcomes {
+        let (result, pages) = match &outcome.result {
+            Ok(built) if built.warnings.is_empty() => {
+                ("已生成".to_string(), built.pages.to_string())
+            }
+            Ok(built) => (
+                format!("已生成，{} 条警告", built.warnings.len()),
+                built.pages.to_string(),
+            ),
+            Err(_) => ("失败（原因见上）".to_string(), "—".to_string()),
+        };
+        rows.push([
+            format!("第{}期", outcome.folder),
+            result,
+            pages,
+            format!("{:.1} 秒", outcome.elapsed.as_secs_f64()),
+        ]);
+    }
+    print!("{}", table(&rows));
+    let failed: Vec<String> = outcomes
+        .iter()
+        .filter(|o| o.result.is_err())
+        .map(|o| format!("第{}期", o.folder))
+        .collect();
+    println!(
+        "共 {} 期：{} 期已生成，{} 期失败；总用时 {:.1} 秒。",
+        outcomes.len(),
+        outcomes.len() - failed.len(),
+        failed.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        bail!(
+            "{}生成失败，其他各期已生成。\n  提示：按上面指出的文件、行号修改，再运行 build --all 或只生成出错的那一期。",
+            failed.join("、")
+        )
+    }
+}
+
+/// Left-aligned columns, measured in terminal cells (a Chinese character takes two).
+fn table(rows: &[[String; 4]]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let widths: Vec<usize> = (0..4)
+        .map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (cell, width) in row.iter().zip(&widths) {
+            line.push_str(cell);
+            line.push_str(&" ".repeat(width - cell.width() + 2));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 /// Runs every stage of a build but the writing, for one issue or all of them; prints the problems,
@@ -343,7 +446,16 @@ mod tests {
     }
 
     #[test]
-    fn check_takes_an_optional_issue_and_new_an_optional_date() {
+    fn build_takes_an_issue_or_all_check_an_optional_issue_and_new_an_optional_date() {
+        let cli = Cli::try_parse_from(["bulletin", "build", "--all"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Build {
+                issue: None,
+                all: true,
+                ..
+            }
+        ));
         let cli = Cli::try_parse_from(["bulletin", "check"]).unwrap();
         assert!(matches!(cli.command, Command::Check { issue: None, .. }));
         let cli = Cli::try_parse_from(["bulletin", "check", "034"]).unwrap();

@@ -125,12 +125,17 @@ impl Pipeline {
     /// Loads the fonts once; `sources` says whether the machine's fonts join the shipped ones.
     pub fn new(project: Project, sources: FontSources) -> Result<Pipeline> {
         let fonts: Arc<Fonts> = Fonts::load(&project.fonts_dir(), sources)?;
+        Ok(Pipeline::with_fonts(project, fonts))
+    }
+
+    /// A pipeline sharing fonts already loaded (one pipeline per thread, one set of fonts).
+    pub fn with_fonts(project: Project, fonts: Arc<Fonts>) -> Pipeline {
         let world = ProjectWorld::new(&project.root, fonts);
-        Ok(Pipeline {
+        Pipeline {
             project,
             world,
             pdf: PdfSettings::default(),
-        })
+        }
     }
 
     /// Exports PDFs with `settings` from now on (PDF/A, the recorded creation date).
