@@ -148,7 +148,16 @@ pub fn read_manifest(path: &Path) -> Result<BTreeMap<String, String>> {
                 n + 1
             );
         };
-        entries.insert(decode_path(file.trim_start()), hash.to_ascii_lowercase());
+        let file = decode_path(file.trim_start());
+        // A manifest names files inside the bag only; anything else is not read.
+        if file.starts_with('/') || file.split(['/', '\\']).any(|part| part == "..") {
+            bail!(
+                "{}:{}: 路径 {file} 指向归档文件夹以外。\n  提示：清单文件由 bulletin archive 生成，不要手工修改；从备份恢复它。",
+                path.display(),
+                n + 1
+            );
+        }
+        entries.insert(file, hash.to_ascii_lowercase());
     }
     Ok(entries)
 }
@@ -311,6 +320,20 @@ mod tests {
         assert_eq!(findings.missing, ["data/sub/100%.txt"]);
         assert_eq!(findings.extra, ["data/new.txt"]);
         assert!(!findings.is_clean());
+    }
+
+    #[test]
+    fn a_manifest_may_not_point_outside_the_bag() {
+        let dir = tempfile::tempdir().unwrap();
+        sample(dir.path());
+        let manifest = dir.path().join(MANIFEST);
+        std::fs::write(
+            &manifest,
+            format!("{}  data/../../secret\n", sha256_hex(b"")),
+        )
+        .unwrap();
+        let err = verify(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("指向归档文件夹以外"), "{err}");
     }
 
     #[test]
