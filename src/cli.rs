@@ -5,11 +5,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 
-use crate::compile::{FontRole, FontSources};
+use crate::archive::{self, Request};
+use crate::batch;
+use crate::clock;
+use crate::compile::{FontRole, FontSources, Fonts, PdfSettings};
 use crate::diag::color_stderr;
 use crate::model::Date;
 use crate::new_issue;
-use crate::pipeline::{Failure, Pipeline, Prepared};
+use crate::pipeline::{self, Failure, Pipeline, Prepared};
 use crate::project::Project;
 
 /// 《长艺党建》排版工具：把 content/ 中的 YAML 生成 PDF、Typst 和 Markdown。
@@ -26,10 +29,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// 生成一期：output/<期号>/第<期号>期.pdf、.typ、.md
+    /// 生成一期：output/<期号>/第<期号>期.pdf、.typ、.md；加 --all 生成每一期
     Build {
         /// 期号或文件夹，例如 034、34 或 content/034
-        issue: String,
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        issue: Option<String>,
+        /// 生成 content/ 下的每一期（同时生成多期；一期出错不影响其他期），最后列出结果
+        #[arg(long)]
+        all: bool,
         /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
         #[arg(long)]
         no_system_fonts: bool,
@@ -48,6 +55,25 @@ pub enum Command {
         #[arg(long)]
         strict_fonts: bool,
     },
+    /// 归档一期：生成 PDF/A-2b，和全部源文件一起存为 BagIt 文件夹 output/archive/<年份>/第<期号>期/
+    Archive {
+        /// 期号或文件夹，例如 034、34 或 content/034
+        issue: String,
+        /// 取代已经归档的版本，并写明原因；旧版本保留为 第<期号>期.v1 等
+        #[arg(long, value_name = "原因")]
+        supersede: Option<String>,
+        /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
+        #[arg(long)]
+        no_system_fonts: bool,
+        /// 记为归档时间的时刻（默认现在），供测试使用
+        #[arg(long, hide = true, value_name = "RFC3339", value_parser = clock::parse_rfc3339)]
+        archived_at: Option<time::OffsetDateTime>,
+    },
+    /// 检查归档是否完好：重新计算每个文件的 SHA-256，报告缺少、改动和多出的文件
+    Verify {
+        /// 期号，例如 034；不写就检查全部归档
+        issue: Option<String>,
+    },
     /// 新建下一期：content/<下一个期号>/issue.yaml（带说明、可直接生成的模板）和空的 photos/ 文件夹
     New {
         /// 出刊日期，写成 年-月-日，例如 2022-05-06；不写就用今天（北京时间）
@@ -62,15 +88,34 @@ pub fn run(cli: Cli) -> Result<()> {
     let project = Project::find(&start)?;
     match cli.command {
         Command::Build {
-            issue,
+            issue: Some(issue),
             no_system_fonts,
             strict_fonts,
+            ..
         } => build(project, &issue, no_system_fonts, strict_fonts),
+        Command::Build {
+            no_system_fonts,
+            strict_fonts,
+            ..
+        } => build_all(project, no_system_fonts, strict_fonts),
         Command::Check {
             issue,
             no_system_fonts,
             strict_fonts,
         } => check(project, issue.as_deref(), no_system_fonts, strict_fonts),
+        Command::Archive {
+            issue,
+            supersede,
+            no_system_fonts,
+            archived_at,
+        } => {
+            let request = Request {
+                supersede,
+                archived_at: archived_at.unwrap_or_else(clock::now_utc),
+            };
+            archive(project, &issue, no_system_fonts, &request)
+        }
+        Command::Verify { issue } => verify(&project, issue.as_deref()),
         Command::New { date } => new(&project, date),
     }
 }
@@ -81,6 +126,20 @@ fn font_sources(no_system_fonts: bool) -> FontSources {
     } else {
         FontSources::ShippedAndSystem
     }
+}
+
+/// Print PDFs, recording `SOURCE_DATE_EPOCH` as the creation date if set.
+fn pdf_settings() -> Result<PdfSettings> {
+    Ok(PdfSettings {
+        archival: false,
+        created: clock::source_date_epoch()?,
+    })
+}
+
+/// A pipeline with the fonts asked for and [`pdf_settings`].
+fn pipeline(project: Project, no_system_fonts: bool) -> Result<Pipeline> {
+    let settings = pdf_settings()?;
+    Ok(Pipeline::new(project, font_sources(no_system_fonts))?.with_pdf_settings(settings))
 }
 
 /// `path` as the user sees it: relative to the current folder where possible.
@@ -107,7 +166,7 @@ fn font_report(roles: &[FontRole]) -> String {
 fn build(project: Project, issue: &str, no_system_fonts: bool, strict_fonts: bool) -> Result<()> {
     let dir = project.resolve_issue(issue)?;
     let started = std::time::Instant::now();
-    let mut pipeline = Pipeline::new(project, font_sources(no_system_fonts))?;
+    let mut pipeline = pipeline(project, no_system_fonts)?;
     let roles = pipeline.check_fonts(strict_fonts)?;
     let built = pipeline.build(&dir)?;
     let color = color_stderr();
@@ -124,6 +183,98 @@ fn build(project: Project, issue: &str, no_system_fonts: bool, strict_fonts: boo
     println!("  {}", show(&built.paths.markdown));
     println!("{}", font_report(&roles));
     Ok(())
+}
+
+/// Builds every issue in parallel with the fonts loaded once; prints each failure and warning, then a
+/// table of the results. Fails (exit code 1) if any issue failed; the others are built all the same.
+fn build_all(project: Project, no_system_fonts: bool, strict_fonts: bool) -> Result<()> {
+    let dirs = project.issue_dirs();
+    if dirs.is_empty() {
+        println!(
+            "content 文件夹里还没有任何一期，没有要生成的内容。\n  提示：运行 cargo run --release -- new 新建一期。"
+        );
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let settings = pdf_settings()?;
+    let fonts = Fonts::load(&project.fonts_dir(), font_sources(no_system_fonts))?;
+    let roles = pipeline::check_fonts(&fonts, &project, strict_fonts)?;
+    let outcomes = batch::build_all(&project, fonts, settings, &dirs);
+    let color = color_stderr();
+    for outcome in &outcomes {
+        match &outcome.result {
+            Ok(built) => built
+                .warnings
+                .iter()
+                .for_each(|w| eprintln!("{}", w.render(color))),
+            Err(err) => {
+                eprintln!("第{}期生成失败：{err}", outcome.folder);
+                for cause in err.chain().skip(1) {
+                    eprintln!("  原因：{cause}");
+                }
+            }
+        }
+    }
+    let mut rows = vec![["期号", "结果", "页数", "用时"].map(String::from)];
+    for outcome in &outcomes {
+        let (result, pages) = match &outcome.result {
+            Ok(built) if built.warnings.is_empty() => {
+                ("已生成".to_string(), built.pages.to_string())
+            }
+            Ok(built) => (
+                format!("已生成，{} 条警告", built.warnings.len()),
+                built.pages.to_string(),
+            ),
+            Err(_) => ("失败（原因见上）".to_string(), "—".to_string()),
+        };
+        rows.push([
+            format!("第{}期", outcome.folder),
+            result,
+            pages,
+            format!("{:.1} 秒", outcome.elapsed.as_secs_f64()),
+        ]);
+    }
+    print!("{}", table(&rows));
+    println!("{}", font_report(&roles));
+    let failed: Vec<String> = outcomes
+        .iter()
+        .filter(|o| o.result.is_err())
+        .map(|o| format!("第{}期", o.folder))
+        .collect();
+    println!(
+        "共 {} 期：{} 期已生成，{} 期失败；总用时 {:.1} 秒。",
+        outcomes.len(),
+        outcomes.len() - failed.len(),
+        failed.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        bail!(
+            "{}生成失败，其他各期已生成。\n  提示：按上面指出的文件、行号修改，再运行 build --all 或只生成出错的那一期。",
+            failed.join("、")
+        )
+    }
+}
+
+/// Left-aligned columns, measured in terminal cells (a Chinese character takes two).
+fn table(rows: &[[String; 4]]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let widths: Vec<usize> = (0..4)
+        .map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (cell, width) in row.iter().zip(&widths) {
+            line.push_str(cell);
+            line.push_str(&" ".repeat(width - cell.width() + 2));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 /// Runs every stage of a build but the writing, for one issue or all of them; prints the problems,
@@ -144,7 +295,7 @@ fn check(
         );
         return Ok(());
     }
-    let mut pipeline = Pipeline::new(project.clone(), font_sources(no_system_fonts))?;
+    let mut pipeline = pipeline(project.clone(), no_system_fonts)?;
     println!("{}", font_report(&pipeline.check_fonts(strict_fonts)?));
     let color = color_stderr();
     let mut failed = Vec::new();
@@ -211,6 +362,93 @@ fn check_summary(folder: &str, prepared: &Prepared) -> String {
     }
 }
 
+fn archive(project: Project, issue: &str, no_system_fonts: bool, request: &Request) -> Result<()> {
+    let dir = project.resolve_issue(issue)?;
+    let mut pipeline = pipeline(project, no_system_fonts)?;
+    let archived = archive::archive(&mut pipeline, &dir, request)?;
+    let color = color_stderr();
+    for warning in &archived.warnings {
+        eprintln!("{}", warning.render(color));
+    }
+    println!(
+        "已归档（PDF/A-2b，{} 页，{} 个文件）：
+  {}/",
+        archived.pages,
+        archived.files,
+        show(&archived.bag)
+    );
+    if let Some(prior) = &archived.prior {
+        println!("  旧版本保留为 {}/", show(prior));
+    }
+    println!("归档目录已更新：output/archive/index.md、output/archive/index.html");
+    Ok(())
+}
+
+/// Re-hashes every bag (or one issue's) and reports missing, changed and extra files.
+fn verify(project: &Project, issue: Option<&str>) -> Result<()> {
+    let folder = match issue {
+        None => None,
+        Some(arg) => match arg.trim().parse::<u32>() {
+            Ok(number) if number < 1000 => Some(format!("{number:03}")),
+            _ => bail!(
+                "期号「{arg}」无效。
+  提示：写成 034 或 34 这样的数字；不写期号就检查全部归档。"
+            ),
+        },
+    };
+    let bags = archive::bags_to_verify(project, folder.as_deref());
+    if bags.is_empty() {
+        return match folder {
+            Some(folder) => bail!(
+                "第{folder}期还没有归档，output/archive/ 中找不到它。
+  提示：先运行 bulletin archive {folder}。"
+            ),
+            None => {
+                println!("output/archive/ 中还没有任何归档，没有要检查的内容。");
+                Ok(())
+            }
+        };
+    }
+    let mut failed = Vec::new();
+    for bag in &bags {
+        let at = show(&bag.path);
+        let findings = match archive::verify(bag) {
+            Ok(findings) => findings,
+            Err(err) => {
+                println!("{}（{at}）：无法检查", bag.name);
+                eprintln!("  {err:#}");
+                failed.push(bag.name.clone());
+                continue;
+            }
+        };
+        if findings.is_clean() {
+            println!("{}（{at}）：完好，{} 个文件", bag.name, findings.intact);
+            continue;
+        }
+        let count = findings.missing.len() + findings.changed.len() + findings.extra.len();
+        println!("{}（{at}）：发现 {count} 处问题", bag.name);
+        for file in &findings.missing {
+            println!("  缺少：{file}（清单中有，文件不见了）");
+        }
+        for file in &findings.changed {
+            println!("  已改动：{file}（SHA-256 与清单不符）");
+        }
+        for file in &findings.extra {
+            println!("  多出：{file}（不在清单中）");
+        }
+        failed.push(bag.name.clone());
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        bail!(
+            "归档检查没有通过：{}有问题。
+  提示：归档中的文件不应改动。从备份恢复缺少和改动的文件，把多出的文件移出 data/ 文件夹，再运行 bulletin verify 检查。",
+            failed.join("、")
+        )
+    }
+}
+
 /// Creates the next issue's folder from the skeleton and says what to do next.
 fn new(project: &Project, date: Option<Date>) -> Result<()> {
     let date = date.unwrap_or_else(new_issue::today);
@@ -248,7 +486,16 @@ mod tests {
     }
 
     #[test]
-    fn check_takes_an_optional_issue_and_new_an_optional_date() {
+    fn build_takes_an_issue_or_all_check_an_optional_issue_and_new_an_optional_date() {
+        let cli = Cli::try_parse_from(["bulletin", "build", "--all"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Build {
+                issue: None,
+                all: true,
+                ..
+            }
+        ));
         let cli = Cli::try_parse_from(["bulletin", "check"]).unwrap();
         assert!(matches!(cli.command, Command::Check { issue: None, .. }));
         let cli = Cli::try_parse_from(["bulletin", "check", "034"]).unwrap();

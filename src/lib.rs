@@ -4,9 +4,16 @@
 //!
 //! Pipeline stages, one module each: [`load`] → [`validate`] → [`render`] → [`compile`] → [`output`],
 //! tied together by [`pipeline`]. User text reaches Typst only through [`markup`]. [`new_issue`]
-//! starts the next issue from a skeleton.
+//! starts the next issue from a skeleton. [`archive`] stores an issue as PDF/A-2b with its sources
+//! in a [`bagit`] bag and lists the bags in a [`catalog`]; [`clock`] supplies the dates; [`batch`] builds
+//! every issue in parallel.
 
+pub mod archive;
+pub mod bagit;
+pub mod batch;
+pub mod catalog;
 pub mod cli;
+pub mod clock;
 pub mod compile;
 pub mod diag;
 pub mod load;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
-use crate::compile::{self, CompileError, FontRole, FontSources, Fonts, ProjectWorld};
+use crate::compile::{self, CompileError, FontRole, FontSources, Fonts, PdfSettings, ProjectWorld};
 use crate::diag::{Problem, Problems, Warning};
 use crate::load::{self, Loaded, SourceFile};
 use crate::output::{OutputPaths, write_atomic};
@@ -40,12 +40,14 @@ pub struct Prepared {
     pub result: Result<Artifacts, Failure>,
 }
 
-/// The contents of an issue's output files, and its laid-out pages.
+/// The contents of an issue's output files, its laid-out pages, and the input they were made from.
 pub struct Artifacts {
     pub typst: String,
     pub markdown: String,
     pub pdf: Vec<u8>,
     pub document: typst_layout::PagedDocument,
+    /// The issue as loaded: its settings, content and source files.
+    pub loaded: Loaded,
 }
 
 impl Artifacts {
@@ -122,47 +124,71 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
+/// The face each font role of the project's templates/fonts.yaml resolves to; with `strict`, fails
+/// unless official faces serve 仿宋 and 小标宋 (R40).
+pub fn check_fonts(fonts: &Fonts, project: &Project, strict: bool) -> Result<Vec<FontRole>> {
+    let roles = fonts.roles(&project.templates_dir().join("fonts.yaml"))?;
+    let missing: Vec<&FontRole> = (roles.iter())
+        .filter(|r| strict && r.is_primary() && !r.is_official())
+        .collect();
+    if !missing.is_empty() {
+        let list: Vec<String> = (missing.iter())
+            .map(|r| format!("{}（需要 {} 之一）", r.name, r.official.join("、")))
+            .collect();
+        anyhow::bail!(
+            "缺少正式的公文字体：{}\n  提示：把字体文件复制到 assets/fonts/，或安装到本机后去掉 --no-system-fonts；\n        不要求正式字体时去掉 --strict-fonts，用随附的替代字体生成。",
+            list.join("；")
+        );
+    }
+    Ok(roles)
+}
+
 /// Builds issues of one project.
 pub struct Pipeline {
     project: Project,
     fonts: Arc<Fonts>,
     world: ProjectWorld,
+    pdf: PdfSettings,
 }
 
 impl Pipeline {
     /// Loads the fonts once; `sources` says whether the machine's fonts join the shipped ones.
     pub fn new(project: Project, sources: FontSources) -> Result<Pipeline> {
         let fonts: Arc<Fonts> = Fonts::load(&project.fonts_dir(), sources)?;
-        let world = ProjectWorld::new(&project.root, fonts.clone());
-        Ok(Pipeline {
-            project,
-            fonts,
-            world,
-        })
-    }
-
-    /// The face each font role of the theme resolves to (templates/fonts.yaml).
-    pub fn font_roles(&self) -> Result<Vec<FontRole>> {
-        self.fonts
-            .roles(&self.project.templates_dir().join("fonts.yaml"))
+        Ok(Pipeline::with_fonts(project, fonts))
     }
 
     /// With `strict`, fails unless official faces serve 仿宋 and 小标宋 (R40); returns the roles.
     pub fn check_fonts(&self, strict: bool) -> Result<Vec<FontRole>> {
-        let roles = self.font_roles()?;
-        let missing: Vec<&FontRole> = (roles.iter())
-            .filter(|r| strict && r.is_primary() && !r.is_official())
-            .collect();
-        if !missing.is_empty() {
-            let list: Vec<String> = (missing.iter())
-                .map(|r| format!("{}（需要 {} 之一）", r.name, r.official.join("、")))
-                .collect();
-            anyhow::bail!(
-                "缺少正式的公文字体：{}\n  提示：把字体文件复制到 assets/fonts/，或安装到本机后去掉 --no-system-fonts；\n        不要求正式字体时去掉 --strict-fonts，用随附的替代字体生成。",
-                list.join("；")
-            );
+        check_fonts(&self.fonts, &self.project, strict)
+    }
+
+    /// A pipeline sharing fonts already loaded (one pipeline per thread, one set of fonts).
+    pub fn with_fonts(project: Project, fonts: Arc<Fonts>) -> Pipeline {
+        let world = ProjectWorld::new(&project.root, fonts.clone());
+        Pipeline {
+            project,
+            fonts,
+            world,
+            pdf: PdfSettings::default(),
         }
-        Ok(roles)
+    }
+
+    /// Exports PDFs with `settings` from now on (PDF/A, the recorded creation date).
+    pub fn with_pdf_settings(mut self, settings: PdfSettings) -> Pipeline {
+        self.pdf = settings;
+        self
+    }
+
+    /// Exports PDF/A-2b from now on, with the templates told to use RGB colours
+    /// ([`compile::ARCHIVAL_INPUTS`]).
+    pub fn set_archival(&mut self) {
+        self.pdf.archival = true;
+        self.world.set_inputs(&compile::ARCHIVAL_INPUTS);
+    }
+
+    pub fn project(&self) -> &Project {
+        &self.project
     }
 
     /// Takes the issue in `dir` (e.g. content/034) through every stage but the writing.
@@ -262,6 +288,7 @@ impl Pipeline {
             &vpath,
             rendered.typst.clone(),
             loaded.issue.date,
+            &self.pdf,
         )
         .map_err(|err| match err {
             CompileError::MissingGlyphs(chars) => Failure::Problems(Problems(
@@ -287,12 +314,13 @@ impl Pipeline {
             markdown: rendered.markdown,
             pdf: compiled.pdf,
             document: compiled.document,
+            loaded,
         })
     }
 
     /// The error a failed build reports. A template's compile error also keeps the failing source
     /// beside the good outputs, for the maintainer.
-    fn failure_error(&self, failure: Failure, paths: &OutputPaths) -> anyhow::Error {
+    pub fn failure_error(&self, failure: Failure, paths: &OutputPaths) -> anyhow::Error {
         match failure {
             Failure::Problems(problems) => anyhow::Error::new(problems),
             Failure::Other(err) => err,

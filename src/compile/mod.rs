@@ -13,7 +13,7 @@ use typst::foundations::{Datetime, Smart};
 use typst::layout::{Frame, FrameItem};
 use typst::syntax::Source;
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 pub use fonts::{FontRole, FontSources, Fonts};
 pub use world::ProjectWorld;
@@ -57,23 +57,61 @@ impl std::fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
-/// Compiles `source` (to be written at `vpath` inside the project) into a PDF dated `date`.
+/// The `sys.inputs` an archival build passes to the templates (`typst compile --input colour=rgb`):
+/// PDF/A-2b as Typst writes it has no CMYK output intent, so the templates' DeviceCMYK red must
+/// become its RGB equivalent there.
+pub const ARCHIVAL_INPUTS: [(&str, &str); 1] = [("colour", "rgb")];
+
+/// How an issue is exported to PDF.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PdfSettings {
+    /// PDF/A-2b, for the archive: full XMP metadata, every font embedded, nothing external.
+    pub archival: bool,
+    /// The creation date to record (from `SOURCE_DATE_EPOCH`); `None` records the issue's date.
+    pub created: Option<time::OffsetDateTime>,
+}
+
+/// Compiles `source` (to be written at `vpath` inside the project) into a PDF of the issue dated
+/// `date`.
 pub fn compile(
     world: &mut ProjectWorld,
     vpath: &str,
     source: String,
     date: Date,
+    settings: &PdfSettings,
 ) -> Result<Compiled, CompileError> {
     let (document, warnings) = layout(world, vpath, source, date)?;
     let missing = missing_glyphs(&document);
     if !missing.is_empty() {
         return Err(CompileError::MissingGlyphs(missing));
     }
+    let created = match settings.created {
+        Some(at) => {
+            let at = at.to_offset(time::UtcOffset::UTC);
+            Datetime::from_ymd_hms(
+                at.year(),
+                u8::from(at.month()),
+                at.day(),
+                at.hour(),
+                at.minute(),
+                at.second(),
+            )
+            .ok_or_else(|| CompileError::Typst(vec![format!("无效的创建时间 {at}")]))?
+        }
+        None => today(date)?,
+    };
+    let standards = if settings.archival {
+        PdfStandards::new(&[PdfStandard::A_2b])
+            .map_err(|e| CompileError::Typst(vec![format!("PDF/A-2b 设置无效：{}", e.message())]))?
+    } else {
+        PdfStandards::default()
+    };
     let options = PdfOptions {
         // A stable identifier and creation date make the same inputs give the same bytes.
         ident: Smart::Custom(vpath.to_string()),
-        timestamp: Some(Timestamp::new_utc(today(date)?)),
+        timestamp: Some(Timestamp::new_utc(created)),
         creator: Smart::Custom(Some(format!("bulletin {}", env!("CARGO_PKG_VERSION")))),
+        standards,
         ..PdfOptions::default()
     };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {

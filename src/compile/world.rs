@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use typst::diag::{FileError, FileResult};
-use typst::foundations::{Bytes, Datetime};
+use typst::foundations::{Bytes, Datetime, Dict, IntoValue, Str};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -60,6 +60,16 @@ impl ProjectWorld {
             main: main_id("/main.typ"),
             today: None,
         }
+    }
+
+    /// Sets the templates' `sys.inputs` (`typst compile --input key=value`). Rebuilding the library
+    /// drops the compiler's memoised results, so this is for a pipeline's setup, not per issue.
+    pub fn set_inputs(&mut self, inputs: &[(&str, &str)]) {
+        let mut dict = Dict::new();
+        for (key, value) in inputs {
+            dict.insert(Str::from(*key), Str::from(*value).into_value());
+        }
+        self.library = LazyHash::new(Library::builder().with_inputs(dict).build());
     }
 
     /// Sets the source to compile next. `vpath` is where the source is written inside the project

@@ -1,6 +1,8 @@
 //! Building the reference issue 第034期 end to end, and reading the results back.
 
-use crate::support::{TestProject, find_in_order, pdf_fonts, pdf_pages, pdf_text};
+use crate::support::{
+    GOOD, TestProject, find_in_order, pdf_creation_date, pdf_fonts, pdf_pages, pdf_text, pdf_xmp,
+};
 
 /// The seed's text (tests/fixtures/seed-034.txt, the customer's transcript of 第034期) as the units
 /// the PDF must show: every line in order; the table's cells item by item, anywhere (a row that
@@ -242,6 +244,61 @@ fn the_same_content_gives_the_same_pdf_bytes() {
 }
 
 #[test]
+fn the_creation_date_is_the_issue_date_unless_source_date_epoch_is_set() {
+    let (_project, plain) = built_034();
+    assert_eq!(pdf_creation_date(&plain), "D:20220404000000Z");
+    // 1700000000 s after 1970-01-01 UTC is 2023-11-14 22:13:20 UTC.
+    let epoch = [("SOURCE_DATE_EPOCH", "1700000000")];
+    let mut pdfs = Vec::new();
+    for _ in 0..2 {
+        let project = TestProject::new();
+        project
+            .run_with_env(&["build", "034", "--no-system-fonts"], &epoch)
+            .assert_ok();
+        pdfs.push(std::fs::read(project.path("output/034/第034期.pdf")).unwrap());
+    }
+    assert_eq!(pdf_creation_date(&pdfs[0]), "D:20231114221320Z");
+    assert!(
+        pdfs[0] == pdfs[1],
+        "two builds with the same SOURCE_DATE_EPOCH in two folders differ"
+    );
+    assert!(pdfs[0] != plain, "SOURCE_DATE_EPOCH changed nothing");
+}
+
+#[test]
+fn a_malformed_source_date_epoch_is_refused_in_chinese() {
+    let project = TestProject::new();
+    project
+        .run_with_env(
+            &["build", "034", "--no-system-fonts"],
+            &[("SOURCE_DATE_EPOCH", "昨天")],
+        )
+        .assert_failed_with("环境变量 SOURCE_DATE_EPOCH 的值「昨天」不是整数秒数");
+    assert!(!project.path("output/034").exists(), "nothing is written");
+}
+
+#[test]
+fn the_print_pdf_is_not_pdf_a_and_keeps_its_cmyk_red() {
+    let (_project, pdf) = built_034();
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let has_xmp = doc.catalog().unwrap().has(b"Metadata");
+    assert!(
+        !has_xmp || !pdf_xmp(&pdf).contains("pdfaid"),
+        "the print PDF claims PDF/A"
+    );
+    // The masthead rule is filled with cmyk(0%, 80%, 80%, 0%): the operator `0 0.8 0.8 0 k`.
+    let cmyk_red = doc.objects.values().any(|object| {
+        object.as_stream().is_ok_and(|stream| {
+            let content = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
+            String::from_utf8_lossy(&content).contains("0 0.8 0.8 0 k")
+        })
+    });
+    assert!(cmyk_red, "the masthead red is no longer DeviceCMYK");
+}
+
+#[test]
 fn a_table_row_taller_than_a_page_loses_no_text() {
     let project = TestProject::new();
     let items: Vec<String> = (1..=80).map(|i| format!("\"第{i}项整改措施\"")).collect();
@@ -260,4 +317,95 @@ fn a_table_row_taller_than_a_page_loses_no_text() {
             "item {i} lost"
         );
     }
+}
+
+/// content/ with 034, a valid 098 and a 099 whose photo is missing.
+fn three_issues_one_broken() -> TestProject {
+    let project = TestProject::new();
+    project.write(
+        "content/098/issue.yaml",
+        &GOOD.replace("number: 99", "number: 98"),
+    );
+    project.write(
+        "content/099/issue.yaml",
+        &GOOD.replace(
+            "      - 一段话。",
+            "      - photo: photos/missing.jpg\n        caption: 说明",
+        ),
+    );
+    project
+}
+
+#[test]
+fn build_all_builds_every_issue_and_one_failing_issue_stops_no_other() {
+    let project = three_issues_one_broken();
+    let run = project.run(&["build", "--all", "--no-system-fonts"]);
+    run.assert_failed_with("第099期生成失败，其他各期已生成");
+    assert!(
+        run.stderr
+            .contains("content/099/issue.yaml:6:16: 错误：找不到图片「photos/missing.jpg」"),
+        "{}",
+        run.stderr
+    );
+    for (folder, pages) in [("034", 8), ("098", 1)] {
+        let pdf = std::fs::read(project.path(&format!("output/{folder}/第{folder}期.pdf")))
+            .unwrap_or_else(|e| panic!("第{folder}期 not built: {e}"));
+        assert_eq!(pdf_pages(&pdf), pages, "第{folder}期");
+    }
+    assert!(!project.path("output/099/第099期.pdf").exists());
+    // The summary: one row per issue, in order, then the totals.
+    let rows: Vec<&str> = run.stdout.lines().collect();
+    assert!(rows[0].starts_with("期号"), "{}", run.stdout);
+    assert!(
+        rows[1].starts_with("第034期  已生成") && rows[1].contains(" 8 "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        rows[2].starts_with("第098期  已生成") && rows[2].contains(" 1 "),
+        "{}",
+        run.stdout
+    );
+    assert!(rows[3].starts_with("第099期  失败"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("共 3 期：2 期已生成，1 期失败"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn build_all_gives_the_same_pdfs_as_building_each_issue_alone() {
+    let together = TestProject::new();
+    together.write(
+        "content/098/issue.yaml",
+        &GOOD.replace("number: 99", "number: 98"),
+    );
+    together
+        .run(&["build", "--all", "--no-system-fonts"])
+        .assert_ok();
+    let alone = TestProject::new();
+    alone.write(
+        "content/098/issue.yaml",
+        &GOOD.replace("number: 99", "number: 98"),
+    );
+    for folder in ["034", "098"] {
+        alone.build(folder).assert_ok();
+        let file = format!("output/{folder}/第{folder}期.pdf");
+        assert!(
+            std::fs::read(together.path(&file)).unwrap()
+                == std::fs::read(alone.path(&file)).unwrap(),
+            "{file} differs between build --all and build {folder}"
+        );
+    }
+}
+
+#[test]
+fn build_wants_an_issue_or_all_but_not_both() {
+    let project = TestProject::new();
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    let run = project.run(&["build", "034", "--all"]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(!project.path("output").exists());
 }

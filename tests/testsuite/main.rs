@@ -1,5 +1,6 @@
 //! One integration-test binary (each extra binary would link Typst again): a module per feature.
 
+mod archive;
 mod build;
 mod commonmark;
 mod error_fixtures;

@@ -65,11 +65,19 @@ impl TestProject {
         self.write(relative, &f(text));
     }
 
-    /// Runs `bulletin ARGS` in the project folder, with only the shipped fonts.
+    /// Runs `bulletin ARGS` in the project folder (without `SOURCE_DATE_EPOCH`, whatever the
+    /// caller's environment says).
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs `bulletin ARGS` in the project folder with these environment variables set.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_bulletin"))
             .args(args)
             .current_dir(self.root())
+            .env_remove("SOURCE_DATE_EPOCH")
+            .envs(env.iter().copied())
             .output()
             .expect("run bulletin");
         Run {
@@ -198,6 +206,47 @@ pub fn pdf_fonts(pdf: &[u8]) -> Vec<(String, bool)> {
     }
     fonts.sort();
     fonts
+}
+
+/// The `/CreationDate` of the PDF's document information, e.g. `D:20220404000000Z`, by lopdf.
+pub fn pdf_creation_date(pdf: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(pdf).expect("parse PDF");
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(|i| i.as_reference())
+        .and_then(|id| doc.get_dictionary(id))
+        .expect("document information dictionary");
+    let date = info
+        .get(b"CreationDate")
+        .and_then(|d| d.as_str())
+        .expect("CreationDate");
+    String::from_utf8_lossy(date).into_owned()
+}
+
+/// The XMP metadata stream the catalog points to, as text, by lopdf.
+pub fn pdf_xmp(pdf: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(pdf).expect("parse PDF");
+    let id = doc
+        .catalog()
+        .and_then(|c| c.get(b"Metadata"))
+        .and_then(|m| m.as_reference())
+        .expect("the catalog has /Metadata");
+    let stream = doc
+        .get_object(id)
+        .and_then(|o| o.as_stream())
+        .expect("/Metadata is a stream");
+    let bytes = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    String::from_utf8(bytes).expect("XMP is UTF-8")
+}
+
+/// The lower-case hex SHA-256 of a file.
+pub fn sha256_file(path: &Path) -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    format!("{:x}", sha2::Sha256::digest(bytes))
 }
 
 /// Checks that `needles` occur in `haystack` in this order; returns the first one missing.
