@@ -19,7 +19,7 @@ pub struct TextRun {
     /// The font's family name.
     pub family: String,
     pub text: String,
-    /// Each glyph's advance in pt (tracking and justification included).
+    /// Each glyph's advance on the page in pt (tracking, justification and scaling included).
     pub advances: Vec<f64>,
     /// The fill colour.
     pub fill: Paint,
@@ -68,10 +68,12 @@ pub fn text_runs(document: &PagedDocument) -> Vec<TextRun> {
         if let FrameItem::Text(text) = item {
             let origin = pos.transform(ts);
             let size = text.size.to_pt();
+            // Horizontal scaling (a condensed masthead) scales the advances on the page too.
+            let scale = ts.sx.get();
             let advances = text
                 .glyphs
                 .iter()
-                .map(|g| g.x_advance.at(text.size).to_pt())
+                .map(|g| g.x_advance.at(text.size).to_pt() * scale)
                 .collect();
             runs.push(TextRun {
                 page,

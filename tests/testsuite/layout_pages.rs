@@ -413,3 +413,62 @@ fn an_editors_note_prints_under_the_title_in_kaiti_with_a_heiti_label() {
         "{markdown}"
     );
 }
+
+/// R3: nothing but the page number lies outside the 版心: every line's em box, every rule and every
+/// photo of 第034期 and of the 报尾 page within the 版心 ±0.5 pt.
+#[test]
+fn nothing_but_the_page_number_lies_outside_the_text_area() {
+    let project = TestProject::new();
+    let (_closing_project, closing) = last_page();
+    for built in [build(&project, "034"), closing] {
+        let inside = |page: usize, x0: f64, y0: f64, x1: f64, y1: f64| {
+            let left = crate::layout::left(page);
+            x0 >= left - 0.5
+                && x1 <= left + WIDTH + 0.5
+                && y0 >= TOP - 0.5
+                && y1 <= TOP + HEIGHT + 0.5
+        };
+        for run in measure::text_runs(&built.document) {
+            if run.text.starts_with("— ") {
+                continue;
+            }
+            let (top, bottom) = (
+                run.baseline - 0.88 * run.size,
+                run.baseline + 0.12 * run.size,
+            );
+            assert!(
+                inside(run.page, run.x, top, run.end(), bottom),
+                "R3 page {}: {:?} at x {:.1}–{:.1}, y {top:.1}–{bottom:.1}",
+                run.page,
+                run.text,
+                run.x,
+                run.end()
+            );
+        }
+        for rule in measure::rules(&built.document) {
+            let half = rule.thickness / 2.0;
+            assert!(
+                inside(
+                    rule.page,
+                    rule.start.0,
+                    rule.start.1 - half,
+                    rule.end.0,
+                    rule.end.1 + half
+                ),
+                "R3 {rule:?}"
+            );
+        }
+        for image in measure::images(&built.document) {
+            assert!(
+                inside(
+                    image.page,
+                    image.x,
+                    image.y,
+                    image.x + image.width,
+                    image.y + image.height
+                ),
+                "R3 {image:?}"
+            );
+        }
+    }
+}

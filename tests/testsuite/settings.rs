@@ -75,6 +75,27 @@ fn the_masthead_size_and_spacing_are_settings_and_the_name_stays_centred() {
     }
 }
 
+/// R19: the name can be condensed; it stays centred.
+#[test]
+fn the_masthead_can_be_condensed() {
+    let width = |percent: &str| {
+        let runs =
+            measure::text_runs(&build_text(&with_setting("masthead_width", percent)).document);
+        let name = find(&runs, 1, "长艺党建").clone();
+        let centre = (name.x + name.end()) / 2.0;
+        assert!(
+            (centre - (LEFT_ODD + WIDTH / 2.0)).abs() < 0.5,
+            "{percent} %: centre {centre:.2}"
+        );
+        name.end() - name.x
+    };
+    let (full, condensed) = (width("100"), width("80"));
+    assert!(
+        (condensed / full - 0.8).abs() < 0.01,
+        "{condensed:.2} / {full:.2}"
+    );
+}
+
 #[test]
 fn the_red_tone_is_a_setting() {
     let project = with_setting("red", "[0, 100, 100, 10]");
