@@ -472,3 +472,25 @@ fn nothing_but_the_page_number_lies_outside_the_text_area() {
         }
     }
 }
+
+/// §5.9 / issue 3: title, author (the publisher), subject, keywords, language zh-CN and the issue
+/// date as creation date, read back from the PDF's XMP.
+#[test]
+fn the_pdf_carries_title_author_subject_keywords_language_and_date() {
+    let project = TestProject::new();
+    project.build("034").assert_ok();
+    let pdf = std::fs::read(project.path("output/034/第034期.pdf")).unwrap();
+    let xmp = crate::support::pdf_xmp(&pdf);
+    for expected in [
+        "长艺党建 第【034】期：党群办关于2022年一季度党建工作检查情况的通报",
+        "长江艺术工程职业学院党委办公室",
+        "《长艺党建》第【034】期，长江艺术工程职业学院党委办公室编印，2022年4月4日",
+        "<dc:language><rdf:Bag><rdf:li>zh-CN</rdf:li></rdf:Bag></dc:language>",
+        "2022-04-04",
+    ] {
+        assert!(xmp.contains(expected), "XMP lacks {expected}:\n{xmp}");
+    }
+    let catalog = lopdf::Document::load_mem(&pdf).unwrap();
+    let lang = catalog.catalog().unwrap().get(b"Lang").unwrap().as_str().unwrap().to_vec();
+    assert_eq!(lang, b"zh-CN");
+}
