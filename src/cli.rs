@@ -74,6 +74,14 @@ pub enum Command {
         /// 期号，例如 034；不写就检查全部归档
         issue: Option<String>,
     },
+    /// 合订本：把某一年的各期按期号合成一个 PDF（封面、目录、连续页码），写到 output/volume/<年份>年合订本.pdf
+    Volume {
+        /// 年份，例如 2022（按各期 issue.yaml 的 date 归入年份）
+        year: i32,
+        /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
+        #[arg(long)]
+        no_system_fonts: bool,
+    },
     /// 新建下一期：content/<下一个期号>/issue.yaml（带说明、可直接生成的模板）和空的 photos/ 文件夹
     New {
         /// 出刊日期，写成 年-月-日，例如 2022-05-06；不写就用今天（北京时间）
@@ -116,6 +124,10 @@ pub fn run(cli: Cli) -> Result<()> {
             archive(project, &issue, no_system_fonts, &request)
         }
         Command::Verify { issue } => verify(&project, issue.as_deref()),
+        Command::Volume {
+            year,
+            no_system_fonts,
+        } => volume(project, year, no_system_fonts),
         Command::New { date } => new(&project, date),
     }
 }
@@ -450,6 +462,22 @@ fn verify(project: &Project, issue: Option<&str>) -> Result<()> {
 }
 
 /// Creates the next issue's folder from the skeleton and says what to do next.
+fn volume(project: Project, year: i32, no_system_fonts: bool) -> Result<()> {
+    let started = std::time::Instant::now();
+    let mut pipeline = pipeline(project, no_system_fonts)?;
+    let volume = crate::volume::build_volume(&mut pipeline, year)?;
+    println!(
+        "已生成{year}年合订本（{} 期：第{}期，共 {} 页，用时 {:.1} 秒）：",
+        volume.issues.len(),
+        volume.issues.join("、"),
+        volume.pages,
+        started.elapsed().as_secs_f64()
+    );
+    println!("  {}", show(&volume.pdf));
+    println!("  {}", show(&volume.typst));
+    Ok(())
+}
+
 fn new(project: &Project, date: Option<Date>) -> Result<()> {
     let date = date.unwrap_or_else(new_issue::today);
     let created = new_issue::create(project, date)?;

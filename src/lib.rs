@@ -6,7 +6,7 @@
 //! tied together by [`pipeline`]. User text reaches Typst only through [`markup`]. [`new_issue`]
 //! starts the next issue from a skeleton. [`archive`] stores an issue as PDF/A-2b with its sources
 //! in a [`bagit`] bag and lists the bags in a [`catalog`]; [`clock`] supplies the dates; [`batch`] builds
-//! every issue in parallel.
+//! every issue in parallel; [`volume`] binds a year's issues into one PDF.
 
 pub mod archive;
 pub mod bagit;
@@ -25,3 +25,4 @@ pub mod pipeline;
 pub mod project;
 pub mod render;
 pub mod validate;
+pub mod volume;

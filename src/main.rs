@@ -9,13 +9,15 @@ fn main() -> ExitCode {
     match bulletin::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            // The input's problems, located, are coloured on a terminal.
-            match err.downcast_ref::<bulletin::diag::Problems>() {
-                Some(problems) => eprintln!("{}", problems.render(bulletin::diag::color_stderr())),
-                None => eprintln!("{err}"),
-            }
-            for cause in err.chain().skip(1) {
-                eprintln!("  原因：{cause}");
+            // The outer messages say what failed, the input's problems (located, coloured on a
+            // terminal) say why.
+            let color = bulletin::diag::color_stderr();
+            for (i, cause) in err.chain().enumerate() {
+                match cause.downcast_ref::<bulletin::diag::Problems>() {
+                    Some(problems) => eprintln!("{}", problems.render(color)),
+                    None if i == 0 => eprintln!("{cause}"),
+                    None => eprintln!("  原因：{cause}"),
+                }
             }
             ExitCode::FAILURE
         }

@@ -187,6 +187,30 @@ impl Pipeline {
         self.world.set_inputs(&compile::ARCHIVAL_INPUTS);
     }
 
+    /// Compiles the yearly volume's source (to be written at `file`), which includes issue sources
+    /// already written; the templates see `sys.inputs.volume`.
+    pub fn compile_volume(
+        &mut self,
+        file: &Path,
+        source: String,
+        date: crate::model::Date,
+    ) -> Result<compile::Compiled> {
+        let vpath = compile::virtual_path(&self.project.root, file);
+        let mut inputs = vec![("volume", "yes")];
+        if self.pdf.archival {
+            inputs.extend(compile::ARCHIVAL_INPUTS);
+        }
+        self.world.set_inputs(&inputs);
+        let compiled = compile::compile(&mut self.world, &vpath, source, date, &self.pdf);
+        let normal: &[(&str, &str)] = if self.pdf.archival {
+            &compile::ARCHIVAL_INPUTS
+        } else {
+            &[]
+        };
+        self.world.set_inputs(normal);
+        compiled.map_err(|err| anyhow::anyhow!("{err}"))
+    }
+
     pub fn project(&self) -> &Project {
         &self.project
     }

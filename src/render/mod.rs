@@ -51,6 +51,17 @@ impl Templates {
     }
 }
 
+/// Renders another Typst template of the folder (the yearly volume) with the same escaping.
+pub fn render_typst(
+    dir: &Path,
+    name: &'static str,
+    data: &impl serde::Serialize,
+) -> Result<String> {
+    let tera = instance(dir, name, escape_text)?;
+    let context = tera::Context::from_serialize(data).context("无法准备模板数据")?;
+    tera.render(name, &context).map_err(unravel)
+}
+
 fn instance(dir: &Path, name: &'static str, escape: fn(&str) -> String) -> Result<Tera> {
     let path = dir.join(name);
     let text = std::fs::read_to_string(&path)

@@ -491,6 +491,13 @@ fn the_pdf_carries_title_author_subject_keywords_language_and_date() {
         assert!(xmp.contains(expected), "XMP lacks {expected}:\n{xmp}");
     }
     let catalog = lopdf::Document::load_mem(&pdf).unwrap();
-    let lang = catalog.catalog().unwrap().get(b"Lang").unwrap().as_str().unwrap().to_vec();
+    let lang = catalog
+        .catalog()
+        .unwrap()
+        .get(b"Lang")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_vec();
     assert_eq!(lang, b"zh-CN");
 }

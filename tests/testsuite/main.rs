@@ -11,3 +11,4 @@ mod layout_pages;
 mod new_and_check;
 mod settings;
 mod support;
+mod volume;
