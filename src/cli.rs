@@ -143,8 +143,8 @@ fn font_sources(no_system_fonts: bool) -> FontSources {
 /// Print PDFs, recording `SOURCE_DATE_EPOCH` as the creation date if set.
 fn pdf_settings() -> Result<PdfSettings> {
     Ok(PdfSettings {
-        archival: false,
         created: clock::source_date_epoch()?,
+        ..PdfSettings::default()
     })
 }
 
@@ -307,7 +307,13 @@ fn check(
         );
         return Ok(());
     }
-    let mut pipeline = pipeline(project.clone(), no_system_fonts)?;
+    // Checking needs the laid-out pages (overflow, missing glyphs), not the PDF.
+    let settings = PdfSettings {
+        layout_only: true,
+        ..pdf_settings()?
+    };
+    let mut pipeline =
+        Pipeline::new(project.clone(), font_sources(no_system_fonts))?.with_pdf_settings(settings);
     println!("{}", font_report(&pipeline.check_fonts(strict_fonts)?));
     let color = color_stderr();
     let mut failed = Vec::new();

@@ -69,6 +69,8 @@ pub struct PdfSettings {
     pub archival: bool,
     /// The creation date to record (from `SOURCE_DATE_EPOCH`); `None` records the issue's date.
     pub created: Option<time::OffsetDateTime>,
+    /// Lay out and check the pages but export no PDF (`bulletin check` writes nothing).
+    pub layout_only: bool,
 }
 
 /// Compiles `source` (to be written at `vpath` inside the project) into a PDF of the issue dated
@@ -84,6 +86,13 @@ pub fn compile(
     let missing = missing_glyphs(&document);
     if !missing.is_empty() {
         return Err(CompileError::MissingGlyphs(missing));
+    }
+    if settings.layout_only {
+        return Ok(Compiled {
+            document,
+            pdf: Vec::new(),
+            warnings,
+        });
     }
     let created = match settings.created {
         Some(at) => {

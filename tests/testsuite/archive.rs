@@ -507,7 +507,7 @@ fn the_archived_sources_rebuild_the_archived_pdf_byte_for_byte() {
     let source = std::fs::read_to_string(data.join("output/034/第034期.typ")).unwrap();
     let settings = PdfSettings {
         archival: true,
-        created: None,
+        ..PdfSettings::default()
     };
     let date = bulletin::model::Date::parse("2022-04-04").unwrap();
     let rebuilt = compile::compile(
