@@ -51,7 +51,11 @@ impl TypstCli {
     /// Finds `program` (or `typst` on PATH) and checks that it reports [`TYPST_VERSION`].
     pub fn locate(program: Option<&Path>) -> Result<TypstCli> {
         let explicit = program.is_some();
-        let program = program.map_or_else(|| PathBuf::from("typst"), Path::to_path_buf);
+        let mut program = program.map_or_else(|| PathBuf::from("typst"), Path::to_path_buf);
+        // A relative path means one from the current folder, also when typst runs in the project's.
+        if program.components().count() > 1 {
+            program = std::path::absolute(&program).unwrap_or(program);
+        }
         let shown = program.display().to_string();
         let install = install_command();
         let output = match Command::new(&program).arg("--version").output() {
