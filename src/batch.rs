@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::compile::{Fonts, PdfSettings};
-use crate::pipeline::{Built, Pipeline};
+use crate::pipeline::{Built, EngineOptions, Pipeline};
 use crate::project::Project;
 
 /// How one issue of a batch went.
@@ -24,11 +24,16 @@ pub fn build_all(
     project: &Project,
     fonts: Arc<Fonts>,
     settings: PdfSettings,
+    engine: &EngineOptions,
     dirs: &[PathBuf],
 ) -> Vec<Outcome> {
     dirs.par_iter()
         .map_init(
-            || Pipeline::with_fonts(project.clone(), fonts.clone()).with_pdf_settings(settings),
+            || {
+                Pipeline::with_fonts(project.clone(), fonts.clone())
+                    .with_pdf_settings(settings)
+                    .with_engine(engine.clone())
+            },
             |pipeline, dir| {
                 let started = Instant::now();
                 let result = pipeline.build(dir);

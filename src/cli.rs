@@ -3,16 +3,17 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::archive::{self, Request};
 use crate::batch;
 use crate::clock;
+use crate::compile::typst_cli;
 use crate::compile::{FontRole, FontSources, Fonts, PdfSettings};
 use crate::diag::color_stderr;
-use crate::model::Date;
+use crate::model::{Date, Engine};
 use crate::new_issue;
-use crate::pipeline::{self, Failure, Pipeline, Prepared};
+use crate::pipeline::{self, EngineOptions, Failure, Pipeline, Prepared};
 use crate::project::Project;
 
 /// 《长艺党建》排版工具：把 content/ 中的 YAML 生成 PDF、Typst 和 Markdown。
@@ -43,6 +44,8 @@ pub enum Command {
         /// 缺少正式的仿宋或小标宋字体（只有随附的替代字体）时报错，不生成
         #[arg(long)]
         strict_fonts: bool,
+        #[command(flatten)]
+        engine: EngineArgs,
     },
     /// 检查一期或每一期：和生成时一样读入、核对、排版，报告全部错误和警告，但不写任何文件
     Check {
@@ -54,6 +57,8 @@ pub enum Command {
         /// 缺少正式的仿宋或小标宋字体（只有随附的替代字体）时报错
         #[arg(long)]
         strict_fonts: bool,
+        #[command(flatten)]
+        engine: EngineArgs,
     },
     /// 归档一期：生成 PDF/A-2b，和全部源文件一起存为 BagIt 文件夹 output/archive/<年份>/第<期号>期/
     Archive {
@@ -68,6 +73,8 @@ pub enum Command {
         /// 记为归档时间的时刻（默认现在），供测试使用
         #[arg(long, hide = true, value_name = "RFC3339", value_parser = clock::parse_rfc3339)]
         archived_at: Option<time::OffsetDateTime>,
+        #[command(flatten)]
+        engine: EngineArgs,
     },
     /// 检查归档是否完好：重新计算每个文件的 SHA-256，报告缺少、改动和多出的文件
     Verify {
@@ -90,6 +97,46 @@ pub enum Command {
     },
 }
 
+/// Which Typst makes the PDF (overrides `engine:` of content/bulletin.yaml).
+#[derive(Debug, Clone, Default, Args)]
+pub struct EngineArgs {
+    /// 排版引擎：embedded（内置的 Typst，默认）或 typst-cli（本机的 typst 程序，须与内置版本相同）；
+    /// 不写就用 content/bulletin.yaml 中的 engine
+    #[arg(long, value_name = "ENGINE", value_parser = parse_engine)]
+    pub engine: Option<Engine>,
+    /// typst 程序的路径（用于 typst-cli 引擎；不写就用 PATH 中的 typst）；写了它而没写 --engine 时用 typst-cli
+    #[arg(long, value_name = "PATH")]
+    pub typst: Option<PathBuf>,
+}
+
+impl EngineArgs {
+    /// The pipeline's engine options; `--typst` alone asks for the typst-cli engine.
+    fn options(self) -> Result<EngineOptions> {
+        let engine = match (self.engine, &self.typst) {
+            (Some(Engine::Embedded), Some(path)) => bail!(
+                "--typst {} 只用于 typst-cli 引擎，而 --engine 写的是 embedded。\n  提示：去掉 --typst，或改为 --engine typst-cli。",
+                path.display()
+            ),
+            (None, Some(_)) => Some(Engine::TypstCli),
+            (engine, _) => engine,
+        };
+        Ok(EngineOptions {
+            engine,
+            typst: self.typst,
+        })
+    }
+}
+
+fn parse_engine(s: &str) -> Result<Engine, String> {
+    Engine::parse(s).ok_or_else(|| {
+        format!(
+            "排版引擎「{s}」不存在：可用的是 embedded（内置的 Typst）和 typst-cli（本机的 typst {}，安装：{}）",
+            crate::compile::TYPST_VERSION,
+            typst_cli::install_command()
+        )
+    })
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     let start = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
@@ -99,29 +146,51 @@ pub fn run(cli: Cli) -> Result<()> {
             issue: Some(issue),
             no_system_fonts,
             strict_fonts,
+            engine,
             ..
-        } => build(project, &issue, no_system_fonts, strict_fonts),
+        } => build(
+            project,
+            &issue,
+            no_system_fonts,
+            strict_fonts,
+            engine.options()?,
+        ),
         Command::Build {
             no_system_fonts,
             strict_fonts,
+            engine,
             ..
-        } => build_all(project, no_system_fonts, strict_fonts),
+        } => build_all(project, no_system_fonts, strict_fonts, engine.options()?),
         Command::Check {
             issue,
             no_system_fonts,
             strict_fonts,
-        } => check(project, issue.as_deref(), no_system_fonts, strict_fonts),
+            engine,
+        } => check(
+            project,
+            issue.as_deref(),
+            no_system_fonts,
+            strict_fonts,
+            engine.options()?,
+        ),
         Command::Archive {
             issue,
             supersede,
             no_system_fonts,
             archived_at,
+            engine,
         } => {
             let request = Request {
                 supersede,
                 archived_at: archived_at.unwrap_or_else(clock::now_utc),
             };
-            archive(project, &issue, no_system_fonts, &request)
+            archive(
+                project,
+                &issue,
+                no_system_fonts,
+                engine.options()?,
+                &request,
+            )
         }
         Command::Verify { issue } => verify(&project, issue.as_deref()),
         Command::Volume {
@@ -148,10 +217,12 @@ fn pdf_settings() -> Result<PdfSettings> {
     })
 }
 
-/// A pipeline with the fonts asked for and [`pdf_settings`].
-fn pipeline(project: Project, no_system_fonts: bool) -> Result<Pipeline> {
+/// A pipeline with the fonts and the engine asked for and [`pdf_settings`].
+fn pipeline(project: Project, no_system_fonts: bool, engine: EngineOptions) -> Result<Pipeline> {
     let settings = pdf_settings()?;
-    Ok(Pipeline::new(project, font_sources(no_system_fonts))?.with_pdf_settings(settings))
+    Ok(Pipeline::new(project, font_sources(no_system_fonts))?
+        .with_pdf_settings(settings)
+        .with_engine(engine))
 }
 
 /// `path` as the user sees it: relative to the current folder where possible.
@@ -175,10 +246,16 @@ fn font_report(roles: &[FontRole]) -> String {
     format!("字体：{}", parts.join("，"))
 }
 
-fn build(project: Project, issue: &str, no_system_fonts: bool, strict_fonts: bool) -> Result<()> {
+fn build(
+    project: Project,
+    issue: &str,
+    no_system_fonts: bool,
+    strict_fonts: bool,
+    engine: EngineOptions,
+) -> Result<()> {
     let dir = project.resolve_issue(issue)?;
     let started = std::time::Instant::now();
-    let mut pipeline = pipeline(project, no_system_fonts)?;
+    let mut pipeline = pipeline(project, no_system_fonts, engine)?;
     let roles = pipeline.check_fonts(strict_fonts)?;
     let built = pipeline.build(&dir)?;
     let color = color_stderr();
@@ -199,7 +276,12 @@ fn build(project: Project, issue: &str, no_system_fonts: bool, strict_fonts: boo
 
 /// Builds every issue in parallel with the fonts loaded once; prints each failure and warning, then a
 /// table of the results. Fails (exit code 1) if any issue failed; the others are built all the same.
-fn build_all(project: Project, no_system_fonts: bool, strict_fonts: bool) -> Result<()> {
+fn build_all(
+    project: Project,
+    no_system_fonts: bool,
+    strict_fonts: bool,
+    engine: EngineOptions,
+) -> Result<()> {
     let dirs = project.issue_dirs();
     if dirs.is_empty() {
         println!(
@@ -211,7 +293,7 @@ fn build_all(project: Project, no_system_fonts: bool, strict_fonts: bool) -> Res
     let settings = pdf_settings()?;
     let fonts = Fonts::load(&project.fonts_dir(), font_sources(no_system_fonts))?;
     let roles = pipeline::check_fonts(&fonts, &project, strict_fonts)?;
-    let outcomes = batch::build_all(&project, fonts, settings, &dirs);
+    let outcomes = batch::build_all(&project, fonts, settings, &engine, &dirs);
     let color = color_stderr();
     for outcome in &outcomes {
         match &outcome.result {
@@ -296,6 +378,7 @@ fn check(
     issue: Option<&str>,
     no_system_fonts: bool,
     strict_fonts: bool,
+    engine: EngineOptions,
 ) -> Result<()> {
     let dirs = match issue {
         Some(issue) => vec![project.resolve_issue(issue)?],
@@ -313,7 +396,7 @@ fn check(
         ..pdf_settings()?
     };
     let mut pipeline =
-        Pipeline::new(project.clone(), font_sources(no_system_fonts))?.with_pdf_settings(settings);
+        pipeline(project.clone(), no_system_fonts, engine)?.with_pdf_settings(settings);
     println!("{}", font_report(&pipeline.check_fonts(strict_fonts)?));
     let color = color_stderr();
     let mut failed = Vec::new();
@@ -380,9 +463,15 @@ fn check_summary(folder: &str, prepared: &Prepared) -> String {
     }
 }
 
-fn archive(project: Project, issue: &str, no_system_fonts: bool, request: &Request) -> Result<()> {
+fn archive(
+    project: Project,
+    issue: &str,
+    no_system_fonts: bool,
+    engine: EngineOptions,
+    request: &Request,
+) -> Result<()> {
     let dir = project.resolve_issue(issue)?;
-    let mut pipeline = pipeline(project, no_system_fonts)?;
+    let mut pipeline = pipeline(project, no_system_fonts, engine)?;
     let archived = archive::archive(&mut pipeline, &dir, request)?;
     let color = color_stderr();
     for warning in &archived.warnings {
@@ -470,7 +559,7 @@ fn verify(project: &Project, issue: Option<&str>) -> Result<()> {
 /// Creates the next issue's folder from the skeleton and says what to do next.
 fn volume(project: Project, year: i32, no_system_fonts: bool) -> Result<()> {
     let started = std::time::Instant::now();
-    let mut pipeline = pipeline(project, no_system_fonts)?;
+    let mut pipeline = pipeline(project, no_system_fonts, EngineOptions::default())?;
     let volume = crate::volume::build_volume(&mut pipeline, year)?;
     println!(
         "已生成{year}年合订本（{} 期：第{}期，共 {} 页，用时 {:.1} 秒）：",

@@ -1,6 +1,7 @@
 //! `bulletin` builds the bulletin 《长艺党建》: YAML content (content/) is loaded, validated, rendered
 //! through Tera templates into a Typst and a Markdown source, and compiled by the embedded Typst
-//! compiler into the numbered PDF (output/034/第034期.pdf).
+//! compiler (or, with `engine: typst-cli`, the `typst` program of the same version) into the numbered
+//! PDF (output/034/第034期.pdf).
 //!
 //! Pipeline stages, one module each: [`load`] → [`validate`] → [`render`] → [`compile`] → [`output`],
 //! tied together by [`pipeline`]. User text reaches Typst only through [`markup`]. [`new_issue`]

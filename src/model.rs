@@ -31,6 +31,37 @@ pub struct Bulletin {
     /// Page and masthead settings; every one has the default of bulletin-style.md §5.
     #[serde(default)]
     pub layout: Layout,
+    /// Which Typst turns the generated source into the PDF; the embedded compiler by default.
+    #[serde(default)]
+    pub engine: Engine,
+}
+
+/// The Typst that compiles the generated source into the PDF.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Engine {
+    /// The compiler built into `bulletin` (nothing else to install).
+    #[default]
+    Embedded,
+    /// The `typst` program (typst-cli) of the same version as the embedded compiler.
+    TypstCli,
+}
+
+impl Engine {
+    /// The name written in bulletin.yaml and after `--engine`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Embedded => "embedded",
+            Engine::TypstCli => "typst-cli",
+        }
+    }
+
+    /// The engine called `name` (`embedded` or `typst-cli`).
+    pub fn parse(name: &str) -> Option<Engine> {
+        [Engine::Embedded, Engine::TypstCli]
+            .into_iter()
+            .find(|e| e.name() == name)
+    }
 }
 
 /// The 报尾 (bulletin-style.md §2.3, R30–R33). An issue may override `editor`, `reviewer` and

@@ -5,14 +5,16 @@
 //! followed by the writes, and `bulletin check` is `prepare` alone, so both see the same problems.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
+use crate::compile::typst_cli::{CliFailure, Export, TypstCli};
 use crate::compile::{self, CompileError, FontRole, FontSources, Fonts, PdfSettings, ProjectWorld};
 use crate::diag::{Problem, Problems, Warning};
 use crate::load::{self, Loaded, SourceFile};
+use crate::model::Engine;
 use crate::output::{OutputPaths, write_atomic};
 use crate::project::Project;
 use crate::render::{Templates, issue_view};
@@ -143,12 +145,25 @@ pub fn check_fonts(fonts: &Fonts, project: &Project, strict: bool) -> Result<Vec
     Ok(roles)
 }
 
+/// Which Typst exports the PDF, as asked on the command line; what is not asked comes from
+/// bulletin.yaml's `engine`.
+#[derive(Debug, Clone, Default)]
+pub struct EngineOptions {
+    /// `--engine`: overrides bulletin.yaml's `engine`.
+    pub engine: Option<Engine>,
+    /// `--typst PATH`: the typst program of the `typst-cli` engine (default: `typst` on PATH).
+    pub typst: Option<PathBuf>,
+}
+
 /// Builds issues of one project.
 pub struct Pipeline {
     project: Project,
     fonts: Arc<Fonts>,
     world: ProjectWorld,
     pdf: PdfSettings,
+    engine: EngineOptions,
+    /// The typst program, once found and its version checked (`typst-cli` engine only).
+    typst_cli: Option<TypstCli>,
 }
 
 impl Pipeline {
@@ -171,7 +186,16 @@ impl Pipeline {
             fonts,
             world,
             pdf: PdfSettings::default(),
+            engine: EngineOptions::default(),
+            typst_cli: None,
         }
+    }
+
+    /// Exports PDFs with the engine `options` ask for (else the one bulletin.yaml names).
+    pub fn with_engine(mut self, options: EngineOptions) -> Pipeline {
+        self.engine = options;
+        self.typst_cli = None;
+        self
     }
 
     /// Exports PDFs with `settings` from now on (PDF/A, the recorded creation date).
@@ -307,21 +331,31 @@ impl Pipeline {
         let rendered = templates.render(&view)?;
 
         let vpath = compile::virtual_path(&self.project.root, &paths.typst);
-        let compiled = compile::compile(
-            &mut self.world,
-            &vpath,
-            rendered.typst.clone(),
-            loaded.issue.date,
-            &self.pdf,
-        )
-        .map_err(|err| match err {
-            CompileError::MissingGlyphs(chars) => Failure::Problems(Problems(
+        // Checking (layout only) needs no PDF, so no external program either.
+        let engine = match self.pdf.layout_only {
+            true => Engine::Embedded,
+            false => self.engine.engine.unwrap_or(loaded.bulletin.engine),
+        };
+        let compiled = match engine {
+            Engine::Embedded => compile::compile(
+                &mut self.world,
+                &vpath,
+                rendered.typst.clone(),
+                loaded.issue.date,
+                &self.pdf,
+            )
+            .map_err(CliFailure::Typst),
+            Engine::TypstCli => self.compile_with_typst_cli(&vpath, &rendered.typst, &loaded),
+        };
+        let compiled = compiled.map_err(|err| match err {
+            CliFailure::Other(err) => Failure::Other(err),
+            CliFailure::Typst(CompileError::MissingGlyphs(chars)) => Failure::Problems(Problems(
                 chars
                     .iter()
                     .map(|&c| missing_glyph_problem(c, &loaded))
                     .collect(),
             )),
-            CompileError::Typst(messages) => {
+            CliFailure::Typst(CompileError::Typst(messages)) => {
                 // The failing source is kept as the .failed.typ (by `build`), never as the good
                 // .typ: the messages point at that file.
                 let typ = self.project.relative(&paths.typst).display().to_string();
@@ -339,6 +373,49 @@ impl Pipeline {
             pdf: compiled.pdf,
             document: compiled.document,
             loaded,
+        })
+    }
+
+    /// The `typst-cli` engine: typst-cli compiles the source, with the same root, fonts, creation
+    /// date, inputs and PDF standard, into the PDF that is written (its errors are reported, in the
+    /// embedded compiler's form). Then the embedded compiler lays the same source out once more, to
+    /// find characters no font has (Typst reports them nowhere, so typst-cli's PDF would show boxes)
+    /// and to count the pages; compiler warnings come from that layout (the same compiler's).
+    fn compile_with_typst_cli(
+        &mut self,
+        vpath: &str,
+        source: &str,
+        loaded: &Loaded,
+    ) -> Result<compile::Compiled, CliFailure> {
+        let cli = match self.typst_cli.take() {
+            Some(cli) => cli,
+            None => TypstCli::locate(self.engine.typst.as_deref()).map_err(CliFailure::Other)?,
+        };
+        let cli = self.typst_cli.insert(cli);
+        let date = loaded.issue.date;
+        let inputs: &[(&str, &str)] = if self.pdf.archival {
+            &compile::ARCHIVAL_INPUTS
+        } else {
+            &[]
+        };
+        let export = Export {
+            root: &self.project.root,
+            source,
+            source_name: vpath.trim_start_matches('/'),
+            font_dir: &self.project.fonts_dir(),
+            system_fonts: self.fonts.sources() == FontSources::ShippedAndSystem,
+            created: compile::creation_timestamp(&self.pdf, date),
+            inputs,
+            archival: self.pdf.archival,
+        };
+        let pdf = cli.export(&export)?;
+        let (document, warnings) =
+            compile::layout_checked(&mut self.world, vpath, source.to_string(), date)
+                .map_err(CliFailure::Typst)?;
+        Ok(compile::Compiled {
+            document,
+            pdf,
+            warnings,
         })
     }
 

@@ -15,6 +15,7 @@ use typst_kit::fonts::{self, FontStore};
 /// Every font a build may use; glyph data is read lazily, on first use, and then kept.
 pub struct Fonts {
     store: FontStore,
+    sources: FontSources,
 }
 
 /// One font role of the theme (仿宋, 小标宋, …) and the face it resolves to on this machine.
@@ -87,7 +88,12 @@ impl Fonts {
         if sources == FontSources::ShippedAndSystem {
             store.extend(fonts::system());
         }
-        Ok(Arc::new(Fonts { store }))
+        Ok(Arc::new(Fonts { store, sources }))
+    }
+
+    /// Where these fonts came from (the `typst-cli` engine is given the same).
+    pub fn sources(&self) -> FontSources {
+        self.sources
     }
 
     /// Resolves the roles of `chains_file` (templates/fonts.yaml) the way Typst does: the first

@@ -1,7 +1,9 @@
-//! Compile stage: the generated Typst source → laid-out pages → PDF bytes, with the embedded compiler.
+//! Compile stage: the generated Typst source → laid-out pages → PDF bytes, with the embedded compiler
+//! or, as the `typst-cli` engine, the `typst` program of the same version ([`typst_cli`]).
 
 mod fonts;
 pub mod measure;
+pub mod typst_cli;
 mod world;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +21,10 @@ pub use fonts::{FontRole, FontSources, Fonts};
 pub use world::ProjectWorld;
 
 use crate::model::Date;
+
+/// The version of the embedded Typst compiler; the `typst-cli` engine insists on the same.
+/// (A unit test holds it to the version the linked `typst` crate reports.)
+pub const TYPST_VERSION: &str = "0.15.1";
 
 /// A compiled issue.
 pub struct Compiled {
@@ -82,11 +88,7 @@ pub fn compile(
     date: Date,
     settings: &PdfSettings,
 ) -> Result<Compiled, CompileError> {
-    let (document, warnings) = layout(world, vpath, source, date)?;
-    let missing = missing_glyphs(&document);
-    if !missing.is_empty() {
-        return Err(CompileError::MissingGlyphs(missing));
-    }
+    let (document, warnings) = layout_checked(world, vpath, source, date)?;
     if settings.layout_only {
         return Ok(Compiled {
             document,
@@ -131,6 +133,37 @@ pub fn compile(
         pdf,
         warnings,
     })
+}
+
+/// Lays out `source` into pages and fails if a character has no font ([`missing_glyphs`]), without
+/// exporting the pages. The `typst-cli` engine runs this too: typst-cli does not report such
+/// characters either, and the laid-out pages give the page count.
+pub fn layout_checked(
+    world: &mut ProjectWorld,
+    vpath: &str,
+    source: String,
+    date: Date,
+) -> Result<(PagedDocument, Vec<String>), CompileError> {
+    let (document, warnings) = layout(world, vpath, source, date)?;
+    let missing = missing_glyphs(&document);
+    if !missing.is_empty() {
+        return Err(CompileError::MissingGlyphs(missing));
+    }
+    Ok((document, warnings))
+}
+
+/// The creation date a PDF records, in seconds since 1970-01-01 UTC (`typst compile
+/// --creation-timestamp`): `SOURCE_DATE_EPOCH` if given, else the issue's date at 00:00 UTC.
+pub fn creation_timestamp(settings: &PdfSettings, date: Date) -> i64 {
+    match settings.created {
+        Some(at) => at.unix_timestamp(),
+        None => {
+            let month = time::Month::try_from(date.month).unwrap_or(time::Month::January);
+            time::Date::from_calendar_date(date.year, month, date.day)
+                .map(|d| d.midnight().assume_utc().unix_timestamp())
+                .unwrap_or_default()
+        }
+    }
 }
 
 /// Lays out `source` into pages without exporting them (for tests and checks that measure pages).
@@ -236,4 +269,32 @@ pub fn virtual_path(project_root: &Path, file: &Path) -> String {
         .unwrap_or(file)
         .to_path_buf();
     format!("/{}", relative.to_string_lossy().replace('\\', "/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_version_constant_is_the_embedded_compilers() {
+        assert_eq!(TYPST_VERSION, typst::utils::version().raw());
+    }
+
+    #[test]
+    fn the_creation_timestamp_is_source_date_epoch_or_the_issue_date_at_midnight_utc() {
+        let date = Date {
+            year: 2022,
+            month: 5,
+            day: 1,
+        };
+        assert_eq!(
+            creation_timestamp(&PdfSettings::default(), date),
+            1_651_363_200
+        );
+        let settings = PdfSettings {
+            created: Some(time::OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()),
+            ..PdfSettings::default()
+        };
+        assert_eq!(creation_timestamp(&settings, date), 1_700_000_000);
+    }
 }

@@ -224,6 +224,22 @@ pub fn pdf_creation_date(pdf: &[u8]) -> String {
     String::from_utf8_lossy(date).into_owned()
 }
 
+/// The `/Creator` of the PDF's document information (`bulletin 0.1.0`, `Typst 0.15.1`), by lopdf.
+pub fn pdf_creator(pdf: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(pdf).expect("parse PDF");
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(|i| i.as_reference())
+        .and_then(|id| doc.get_dictionary(id))
+        .expect("document information dictionary");
+    let creator = info
+        .get(b"Creator")
+        .and_then(|d| d.as_str())
+        .expect("Creator");
+    String::from_utf8_lossy(creator).into_owned()
+}
+
 /// The XMP metadata stream the catalog points to, as text, by lopdf.
 pub fn pdf_xmp(pdf: &[u8]) -> String {
     let doc = lopdf::Document::load_mem(pdf).expect("parse PDF");

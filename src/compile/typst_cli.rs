@@ -1,0 +1,367 @@
+//! The `typst-cli` engine: the generated source is exported to PDF by the `typst` program (on PATH or
+//! at `--typst PATH`) instead of the embedded compiler, with the same root, fonts, creation date,
+//! `sys.inputs` and PDF standard. Its diagnostics are read back from stderr and given the form of the
+//! embedded compiler's (`file:line:column: 错误（Typst）：…`).
+//!
+//! The program must be exactly [`super::TYPST_VERSION`], the embedded compiler's version, so that
+//! both engines lay out the same pages.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+use super::{CompileError, TYPST_VERSION};
+
+/// The command that installs the matching typst-cli.
+pub fn install_command() -> String {
+    format!("cargo install typst-cli --locked --version {TYPST_VERSION}")
+}
+
+/// A `typst` program whose version has been checked.
+#[derive(Debug, Clone)]
+pub struct TypstCli {
+    program: PathBuf,
+}
+
+/// One export by typst-cli: everything that decides the bytes of the PDF.
+#[derive(Debug, Clone)]
+pub struct Export<'a> {
+    /// The project folder, given as `--root` and used as the working directory.
+    pub root: &'a Path,
+    /// The generated source, fed on stdin (so nothing is written before the build succeeds).
+    pub source: &'a str,
+    /// The path of the generated source relative to the root (`output/034/第034期.typ`), named in
+    /// the diagnostics in place of typst-cli's `<stdin>`.
+    pub source_name: &'a str,
+    /// The shipped fonts (`--font-path`).
+    pub font_dir: &'a Path,
+    /// Whether the machine's fonts may be used too (otherwise `--ignore-system-fonts`).
+    pub system_fonts: bool,
+    /// `--creation-timestamp`, seconds since 1970-01-01 UTC.
+    pub created: i64,
+    /// `--input key=value` pairs (`sys.inputs`).
+    pub inputs: &'a [(&'a str, &'a str)],
+    /// PDF/A-2b (`--pdf-standard a-2b`).
+    pub archival: bool,
+}
+
+impl TypstCli {
+    /// Finds `program` (or `typst` on PATH) and checks that it reports [`TYPST_VERSION`].
+    pub fn locate(program: Option<&Path>) -> Result<TypstCli> {
+        let explicit = program.is_some();
+        let mut program = program.map_or_else(|| PathBuf::from("typst"), Path::to_path_buf);
+        // A relative path means one from the current folder, also when typst runs in the project's.
+        if program.components().count() > 1 {
+            program = std::path::absolute(&program).unwrap_or(program);
+        }
+        let shown = program.display().to_string();
+        let install = install_command();
+        let output = match Command::new(&program).arg("--version").output() {
+            Ok(output) => output,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                let place = if explicit {
+                    format!("没有找到 --typst 指定的程序 {shown}")
+                } else {
+                    "没有找到 typst 命令（PATH 中没有 typst）".to_string()
+                };
+                bail!(
+                    "{place}；排版引擎 typst-cli 需要 typst {TYPST_VERSION}（与内置的 Typst 同一版本）。\n  提示：运行 {install} 安装；已安装在别处时用 --typst 指定它的路径；\n        或者改用内置引擎：去掉 --engine typst-cli，或把 content/bulletin.yaml 中的 engine 改为 embedded。"
+                )
+            }
+            Err(err) => {
+                return Err(err).with_context(|| {
+                    format!("无法运行 {shown} --version。\n  提示：检查它是否是可执行的 typst 程序，或运行 {install} 重新安装。")
+                });
+            }
+        };
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let found = version_of(&stdout);
+        if !output.status.success() || found != Some(TYPST_VERSION) {
+            let found = match found {
+                Some(version) => format!("版本是 {version}"),
+                None => format!(
+                    "不是可识别的 typst 程序（--version 输出「{}」）",
+                    stdout.trim()
+                ),
+            };
+            bail!(
+                "{shown} {found}，排版引擎 typst-cli 需要 typst {TYPST_VERSION}（与内置的 Typst 同一版本，两者排出的版面才一致）。\n  提示：运行 {install} 安装这一版本；已安装在别处时用 --typst 指定它的路径。"
+            );
+        }
+        Ok(TypstCli { program })
+    }
+
+    /// The program that is run.
+    pub fn program(&self) -> &Path {
+        &self.program
+    }
+
+    /// The arguments of `typst compile` for `export`, writing the PDF to `pdf`.
+    pub fn arguments(export: &Export, pdf: &Path) -> Vec<String> {
+        let mut args: Vec<String> = vec![
+            "--color".into(),
+            "never".into(),
+            "compile".into(),
+            "-".into(),
+            pdf.display().to_string(),
+            "--format".into(),
+            "pdf".into(),
+            "--root".into(),
+            export.root.display().to_string(),
+            "--font-path".into(),
+            export.font_dir.display().to_string(),
+            // The embedded compiler knows only the shipped (and maybe the system's) fonts.
+            "--ignore-embedded-fonts".into(),
+            "--creation-timestamp".into(),
+            export.created.to_string(),
+            "--diagnostic-format".into(),
+            "human".into(),
+        ];
+        if !export.system_fonts {
+            args.push("--ignore-system-fonts".into());
+        }
+        for (key, value) in export.inputs {
+            args.push("--input".into());
+            args.push(format!("{key}={value}"));
+        }
+        if export.archival {
+            args.push("--pdf-standard".into());
+            args.push("a-2b".into());
+        }
+        args
+    }
+
+    /// Exports the source to PDF and returns its bytes. The PDF goes to a temporary file first;
+    /// the caller writes it into place atomically, as with the embedded compiler.
+    pub fn export(&self, export: &Export) -> Result<Vec<u8>, CliFailure> {
+        let dir = tempfile::tempdir()
+            .context("无法创建临时文件夹")
+            .map_err(CliFailure::Other)?;
+        let pdf = dir.path().join("out.pdf");
+        let mut child = Command::new(&self.program)
+            .args(Self::arguments(export, &pdf))
+            .current_dir(export.root)
+            // Only the arguments decide the output, not the caller's environment.
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("TYPST_ROOT")
+            .env_remove("TYPST_FONT_PATHS")
+            .env_remove("TYPST_FEATURES")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("无法运行 {}", self.program.display()))
+            .map_err(CliFailure::Other)?;
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        let written = stdin.write_all(export.source.as_bytes());
+        drop(stdin);
+        let output = child
+            .wait_with_output()
+            .with_context(|| format!("{} 运行中断", self.program.display()))
+            .map_err(CliFailure::Other)?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !output.status.success() {
+            let messages = diagnostics(&stderr, export.source_name, "error");
+            if messages.is_empty() {
+                return Err(CliFailure::Other(anyhow::anyhow!(
+                    "{} 没有生成 PDF（{}）：\n{}\n  提示：确认它能正常运行；或者改用内置引擎（engine: embedded）。",
+                    self.program.display(),
+                    output.status,
+                    stderr.trim_end()
+                )));
+            }
+            return Err(CliFailure::Typst(CompileError::Typst(messages)));
+        }
+        written
+            .with_context(|| format!("无法把源文件交给 {}", self.program.display()))
+            .map_err(CliFailure::Other)?;
+        std::fs::read(&pdf)
+            .with_context(|| format!("{} 没有写出 PDF", self.program.display()))
+            .map_err(CliFailure::Other)
+    }
+}
+
+/// Why typst-cli gave no PDF.
+#[derive(Debug)]
+pub enum CliFailure {
+    /// The source does not compile: typst-cli's errors, in the embedded compiler's form.
+    Typst(CompileError),
+    /// The program could not be run, or failed without diagnostics.
+    Other(anyhow::Error),
+}
+
+/// The version `typst --version` reports: `typst 0.15.1 (8ee4b6e2)` → `0.15.1`.
+fn version_of(output: &str) -> Option<&str> {
+    let mut words = output.split_whitespace();
+    (words.next()? == "typst").then_some(())?;
+    words.next()
+}
+
+/// typst-cli's human-format diagnostics of severity `severity` (`error` or `warning`) as the
+/// embedded compiler renders them: `file:line:column: 错误（Typst）：message`, then `  提示：hint`
+/// lines. `<stdin>` (the generated source) is named `source_name`.
+///
+/// typst-cli prints each diagnostic as a header `error: message`, then `┌─ file:line:column` and
+/// the source excerpt, then `= hint: …` notes; `help: …` lines follow for the call trace.
+pub fn diagnostics(stderr: &str, source_name: &str, severity: &str) -> Vec<String> {
+    let kind = if severity == "error" {
+        "错误"
+    } else {
+        "警告"
+    };
+    struct Diagnostic {
+        message: String,
+        location: Option<String>,
+        hints: Vec<String>,
+    }
+    let mut found: Vec<Diagnostic> = Vec::new();
+    let mut current: Option<Diagnostic> = None;
+    for line in stderr.lines() {
+        if let Some(message) = header(line, severity) {
+            found.extend(current.take());
+            current = Some(Diagnostic {
+                message: message.to_string(),
+                location: None,
+                hints: Vec::new(),
+            });
+        } else if header(line, "error").is_some() || header(line, "warning").is_some() {
+            // A diagnostic of the other severity.
+            found.extend(current.take());
+        } else if let Some(diag) = current.as_mut() {
+            let trimmed = line.trim_start();
+            if let Some(location) = trimmed.strip_prefix("┌─") {
+                if diag.location.is_none() {
+                    let location = location.trim();
+                    let location = match location.strip_prefix("<stdin>") {
+                        Some(rest) => format!("{source_name}{rest}"),
+                        None => location.to_string(),
+                    };
+                    diag.location = Some(location);
+                }
+            } else if let Some(hint) = trimmed.strip_prefix("= hint:") {
+                diag.hints.push(hint.trim().to_string());
+            }
+        }
+    }
+    found.extend(current);
+    found
+        .into_iter()
+        .map(|diag| {
+            let location = diag.location.map(|l| format!("{l}: ")).unwrap_or_default();
+            let mut out = format!("{location}{kind}（Typst）：{}", diag.message);
+            for hint in &diag.hints {
+                out.push_str(&format!("\n  提示：{hint}"));
+            }
+            out
+        })
+        .collect()
+}
+
+/// The message of a diagnostic header `error: message` (or `error[code]: message`) of `severity`.
+fn header<'a>(line: &'a str, severity: &str) -> Option<&'a str> {
+    let rest = line.strip_prefix(severity)?;
+    let rest = match rest.strip_prefix('[') {
+        Some(coded) => &coded[coded.find(']')? + 1..],
+        None => rest,
+    };
+    Some(rest.strip_prefix(": ")?.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STDERR: &str = "error: unknown variable: nosuch
+  ┌─ <stdin>:12:2
+   │
+12 │ #nosuch
+   │  ^^^^^^
+   = hint: if you meant to display this as text, escape it
+
+warning: unknown font family: fangsong_gb2312
+  ┌─ templates/theme.typ:3:10
+  │
+3 │ #set text(font: (\"FangSong_GB2312\",))
+  │           ^^^^^
+
+error: file not found (searched at /tmp/p/content/034/photos/09.jpg)
+   ┌─ templates/theme.typ:88:9
+   │
+88 │   image(path)
+   │         ^^^^
+   = hint: the path is relative to the project root
+   = hint: check the spelling
+
+help: error occurred in this call of function `photo`
+   ┌─ <stdin>:50:2
+   │
+50 │ #photo(\"/content/034/photos/09.jpg\")
+   │  ^^^^^
+";
+
+    #[test]
+    fn errors_of_typst_cli_take_the_form_of_the_embedded_compilers() {
+        let messages = diagnostics(STDERR, "output/034/第034期.typ", "error");
+        assert_eq!(
+            messages,
+            vec![
+                "output/034/第034期.typ:12:2: 错误（Typst）：unknown variable: nosuch\n  提示：if you meant to display this as text, escape it".to_string(),
+                "templates/theme.typ:88:9: 错误（Typst）：file not found (searched at /tmp/p/content/034/photos/09.jpg)\n  提示：the path is relative to the project root\n  提示：check the spelling".to_string(),
+            ]
+        );
+        let warnings = diagnostics(STDERR, "output/034/第034期.typ", "warning");
+        assert_eq!(
+            warnings,
+            vec![
+                "templates/theme.typ:3:10: 警告（Typst）：unknown font family: fangsong_gb2312"
+                    .to_string()
+            ]
+        );
+    }
+
+    #[test]
+    fn an_error_without_a_location_keeps_its_message() {
+        let messages = diagnostics("error: input file not found\n", "x.typ", "error");
+        assert_eq!(messages, vec!["错误（Typst）：input file not found"]);
+        assert!(diagnostics("some crash\n", "x.typ", "error").is_empty());
+    }
+
+    #[test]
+    fn the_version_is_the_second_word_of_typst_version() {
+        assert_eq!(version_of("typst 0.15.1 (8ee4b6e2)\n"), Some("0.15.1"));
+        assert_eq!(version_of("typst 0.13.0\n"), Some("0.13.0"));
+        assert_eq!(version_of("Python 3.11\n"), None);
+    }
+
+    #[test]
+    fn the_arguments_give_root_fonts_date_inputs_and_standard() {
+        let export = Export {
+            root: Path::new("/p"),
+            source: "",
+            source_name: "output/034/第034期.typ",
+            font_dir: Path::new("/p/assets/fonts"),
+            system_fonts: false,
+            created: 1_651_363_200,
+            inputs: &[("colour", "rgb")],
+            archival: true,
+        };
+        let args = TypstCli::arguments(&export, Path::new("/tmp/out.pdf")).join(" ");
+        assert_eq!(
+            args,
+            "--color never compile - /tmp/out.pdf --format pdf --root /p --font-path /p/assets/fonts \
+             --ignore-embedded-fonts --creation-timestamp 1651363200 --diagnostic-format human \
+             --ignore-system-fonts --input colour=rgb --pdf-standard a-2b"
+        );
+        let print = Export {
+            system_fonts: true,
+            inputs: &[],
+            archival: false,
+            ..export
+        };
+        let args = TypstCli::arguments(&print, Path::new("/tmp/out.pdf"));
+        assert!(!args.iter().any(|a| a == "--ignore-system-fonts"));
+        assert!(!args.iter().any(|a| a == "--pdf-standard" || a == "--input"));
+    }
+}

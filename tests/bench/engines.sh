@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Benchmark: bulletin (embedded Typst) against typst-cli, in one sitting, on 第034期.
+#
+#   (a) time of `bulletin build 034` (release binary; load, validate, render, compile, write) against
+#       `typst compile` of the generated output/034/第034期.typ with the same fonts and settings;
+#   (b) peak memory (maximum resident set size, /usr/bin/time -v) of both;
+#   (c) one rebuild in watch mode after an edit: `typst watch` (the time it reports, and the latency
+#       from the edit to the new PDF); `bulletin watch` when this branch has it.
+#
+# Prints the numbers and the ratios bulletin / typst (targets: (a) ≤ 1.0, (b) ≤ 1.2).
+# Needs: a release build (this script runs `cargo build --release`), typst of the embedded version on
+# PATH (`cargo install typst-cli --locked --version 0.15.1`), GNU time (/usr/bin/time), and hyperfine
+# if installed (Debian package hyperfine; without it a plain loop of RUNS builds is timed).
+#
+# Usage: tests/bench/engines.sh            RUNS=20 WATCH_RUNS=10 tests/bench/engines.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root="$(pwd)"
+runs="${RUNS:-20}"
+watch_runs="${WATCH_RUNS:-10}"
+work="$(mktemp -d)"
+watch_pid=""
+cleanup() {
+    if [ -n "$watch_pid" ]; then kill "$watch_pid" 2>/dev/null || true; fi
+    rm -rf "$work" "$root/output/bench"
+}
+trap cleanup EXIT
+
+typst_version="$(sed -n 's/^pub const TYPST_VERSION: &str = "\(.*\)";$/\1/p' src/compile/mod.rs)"
+if [ "$(typst --version 2>/dev/null | awk '{print $2}')" != "$typst_version" ]; then
+    echo "需要 typst $typst_version：cargo install typst-cli --locked --version $typst_version" >&2
+    exit 1
+fi
+if [ ! -x /usr/bin/time ]; then
+    echo "需要 GNU time（Debian 软件包 time）：apt-get install time" >&2
+    exit 1
+fi
+
+cargo build --release --locked --quiet
+bulletin="$root/target/release/bulletin"
+
+# The same fonts, date and root as `bulletin build 034 --no-system-fonts`.
+"$bulletin" build 034 --no-system-fonts >/dev/null
+typ="output/034/第034期.typ"
+created="$(date -u -d 2022-04-04 +%s)"
+typst_args=(--root "$root" --font-path "$root/assets/fonts" --ignore-system-fonts
+    --ignore-embedded-fonts --creation-timestamp "$created")
+bulletin_cmd="$bulletin build 034 --no-system-fonts"
+typst_cmd="typst compile ${typst_args[*]} $typ $work/typst.pdf"
+
+# Arithmetic with awk (bash has integers only).
+calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+echo "== (a) one build of 第034期, $runs runs each (seconds)"
+if command -v hyperfine >/dev/null; then
+    hyperfine --warmup 2 --runs "$runs" --style basic --export-csv "$work/a.csv" \
+        -n bulletin "$bulletin_cmd" -n typst "$typst_cmd" >&2
+    # command,mean,stddev,median,user,system,min,max
+    bulletin_s="$(awk -F, '$1 == "bulletin" { print $2 }' "$work/a.csv")"
+    typst_s="$(awk -F, '$1 == "typst" { print $2 }' "$work/a.csv")"
+else
+    echo "(hyperfine not installed: timing a plain loop; Debian package hyperfine)" >&2
+    time_loop() {
+        local start end
+        start="$(date +%s.%N)"
+        for _ in $(seq "$runs"); do $1 >/dev/null 2>&1; done
+        end="$(date +%s.%N)"
+        calc "($end - $start) / $runs"
+    }
+    $bulletin_cmd >/dev/null 2>&1
+    $typst_cmd >/dev/null 2>&1
+    bulletin_s="$(time_loop "$bulletin_cmd")"
+    typst_s="$(time_loop "$typst_cmd")"
+fi
+
+echo "== (b) peak memory, maximum resident set size of 5 runs each (median, MiB)"
+peak() {
+    for _ in 1 2 3 4 5; do
+        /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ { print $2 / 1024 }'
+    done | median
+}
+# shellcheck disable=SC2086
+bulletin_mb="$(peak $bulletin_cmd)"
+# shellcheck disable=SC2086
+typst_mb="$(peak $typst_cmd)"
+
+echo "== (c) rebuild in watch mode after an edit of the title, $watch_runs edits"
+mkdir -p output/bench
+watched="output/bench/watch.typ"
+cp "$typ" "$watched"
+typst watch "${typst_args[@]}" "$watched" "$work/watch.pdf" >"$work/watch.log" 2>&1 &
+watch_pid=$!
+wait_for_change() { # $1: old mtime; waits until the PDF is newer
+    for _ in $(seq 3000); do
+        if [ -f "$work/watch.pdf" ] && [ "$(stat -c %Y.%N "$work/watch.pdf" 2>/dev/null)" != "$1" ]; then return 0; fi
+        sleep 0.005
+    done
+    echo "typst watch wrote no PDF; its output:" >&2
+    cat "$work/watch.log" >&2
+    exit 1
+}
+wait_for_change ""
+sleep 1
+: >"$work/latency"
+for i in $(seq "$watch_runs"); do
+    before="$(stat -c %Y.%N "$work/watch.pdf")"
+    start="$(date +%s.%N)"
+    sed "s/检查情况的通报]/检查情况的通报（第${i}次修改）]/" "$typ" >"$watched.tmp"
+    mv "$watched.tmp" "$watched"
+    wait_for_change "$before"
+    end="$(date +%s.%N)"
+    calc "$end - $start" >>"$work/latency"
+    echo >>"$work/latency"
+    sleep 0.5
+done
+kill "$watch_pid" 2>/dev/null || true
+wait "$watch_pid" 2>/dev/null || true
+watch_pid=""
+# "compiled successfully in 52.31ms" / "in 1.20s" (the initial compile is the first; skip it).
+reported="$(grep -o 'compiled [a-z ]* in [0-9.]*[mµ]*s' "$work/watch.log" | tail -n +2 |
+    awk '{ t = $NF; if (t ~ /ms$/) v = t / 1000; else if (t ~ /µs$/) v = t / 1e6; else v = t + 0; print v }' | median)"
+latency="$(median <"$work/latency")"
+
+if "$bulletin" watch --help >/dev/null 2>&1; then
+    bulletin_watch="(bulletin watch exists: measure it like typst watch above)"
+else
+    bulletin_watch="n/a: bulletin watch is not in this branch; it comes with the watch command"
+fi
+
+echo
+echo "machine: $(nproc) cores, $(uname -sr); typst $typst_version; $(date -u +%Y-%m-%dT%H:%MZ)"
+printf '%-40s %12s %12s %8s\n' "" bulletin typst ratio
+printf '%-40s %12s %12s %8s\n' "(a) build 第034期, mean (s)" "$(calc "$bulletin_s")" "$(calc "$typst_s")" "$(calc "$bulletin_s / $typst_s")"
+printf '%-40s %12s %12s %8s\n' "(b) peak RSS (MiB)" "$(calc "$bulletin_mb")" "$(calc "$typst_mb")" "$(calc "$bulletin_mb / $typst_mb")"
+printf '%-40s %12s %12s %8s\n' "(c) watch rebuild, reported (s)" "n/a" "$(calc "$reported")" "—"
+printf '%-40s %12s %12s %8s\n' "(c) watch rebuild, edit→PDF (s)" "n/a" "$(calc "$latency")" "—"
+echo "(c) bulletin: $bulletin_watch"
+echo "targets: (a) ratio ≤ 1.0, (b) ratio ≤ 1.2"
