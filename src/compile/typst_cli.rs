@@ -204,7 +204,9 @@ fn version_of(output: &str) -> Option<&str> {
 /// lines. `<stdin>` (the generated source) is named `source_name`.
 ///
 /// typst-cli prints each diagnostic as a header `error: message`, then `┌─ file:line:column` and
-/// the source excerpt, then `= hint: …` notes; `help: …` lines follow for the call trace.
+/// the source excerpt, then `= hint: …` notes; indented trace lines (`while calling `photo` at
+/// file:line:column`) may follow, and are left out as the embedded form leaves out the trace.
+/// Columns are made 1-based ([`location_of`]).
 pub fn diagnostics(stderr: &str, source_name: &str, severity: &str) -> Vec<String> {
     let kind = if severity == "error" {
         "错误"
@@ -233,12 +235,7 @@ pub fn diagnostics(stderr: &str, source_name: &str, severity: &str) -> Vec<Strin
             let trimmed = line.trim_start();
             if let Some(location) = trimmed.strip_prefix("┌─") {
                 if diag.location.is_none() {
-                    let location = location.trim();
-                    let location = match location.strip_prefix("<stdin>") {
-                        Some(rest) => format!("{source_name}{rest}"),
-                        None => location.to_string(),
-                    };
-                    diag.location = Some(location);
+                    diag.location = Some(location_of(location.trim(), source_name));
                 }
             } else if let Some(hint) = trimmed.strip_prefix("= hint:") {
                 diag.hints.push(hint.trim().to_string());
@@ -259,6 +256,24 @@ pub fn diagnostics(stderr: &str, source_name: &str, severity: &str) -> Vec<Strin
         .collect()
 }
 
+/// typst-cli's `file:line:column` as the embedded compiler writes it. typst-cli prints the column
+/// as typst-kit's `column_number` gives it, the count of characters before the span (0-based,
+/// although codespan-reporting means it to be 1-based); the embedded form counts from 1, like the
+/// line. `<stdin>` becomes `source_name`.
+fn location_of(location: &str, source_name: &str) -> String {
+    let location = match location.strip_prefix("<stdin>") {
+        Some(rest) => format!("{source_name}{rest}"),
+        None => location.to_string(),
+    };
+    let column = location
+        .rsplit_once(':')
+        .and_then(|(head, column)| Some((head, column.parse::<usize>().ok()?)));
+    match column {
+        Some((head, column)) => format!("{head}:{}", column + 1),
+        None => location,
+    }
+}
+
 /// The message of a diagnostic header `error: message` (or `error[code]: message`) of `severity`.
 fn header<'a>(line: &'a str, severity: &str) -> Option<&'a str> {
     let rest = line.strip_prefix(severity)?;
@@ -274,31 +289,29 @@ mod tests {
     use super::*;
 
     const STDERR: &str = "error: unknown variable: nosuch
-  ┌─ <stdin>:12:2
+  ┌─ <stdin>:12:1
    │
 12 │ #nosuch
    │  ^^^^^^
    = hint: if you meant to display this as text, escape it
 
 warning: unknown font family: fangsong_gb2312
-  ┌─ templates/theme.typ:3:10
+  ┌─ templates/theme.typ:3:9
   │
 3 │ #set text(font: (\"FangSong_GB2312\",))
   │           ^^^^^
 
 error: file not found (searched at /tmp/p/content/034/photos/09.jpg)
-   ┌─ templates/theme.typ:88:9
+   ┌─ templates/theme.typ:88:8
    │
 88 │   image(path)
    │         ^^^^
    = hint: the path is relative to the project root
    = hint: check the spelling
 
-help: error occurred in this call of function `photo`
-   ┌─ <stdin>:50:2
-   │
-50 │ #photo(\"/content/034/photos/09.jpg\")
-   │  ^^^^^
+  while calling `photo` at <stdin>:50:1
+    #photo(\"/content/034/photos/09.jpg\")
+
 ";
 
     #[test]

@@ -93,7 +93,7 @@ typst watch "${typst_args[@]}" "$watched" "$work/watch.pdf" >"$work/watch.log" 2
 watch_pid=$!
 wait_for_change() { # $1: old mtime; waits until the PDF is newer
     for _ in $(seq 3000); do
-        if [ -f "$work/watch.pdf" ] && [ "$(stat -c %Y.%N "$work/watch.pdf" 2>/dev/null)" != "$1" ]; then return 0; fi
+        if [ -f "$work/watch.pdf" ] && [ "$(date -r "$work/watch.pdf" +%s.%N 2>/dev/null)" != "$1" ]; then return 0; fi
         sleep 0.005
     done
     echo "typst watch wrote no PDF; its output:" >&2
@@ -104,7 +104,7 @@ wait_for_change ""
 sleep 1
 : >"$work/latency"
 for i in $(seq "$watch_runs"); do
-    before="$(stat -c %Y.%N "$work/watch.pdf")"
+    before="$(date -r "$work/watch.pdf" +%s.%N)"
     start="$(date +%s.%N)"
     sed "s/检查情况的通报]/检查情况的通报（第${i}次修改）]/" "$typ" >"$watched.tmp"
     mv "$watched.tmp" "$watched"
