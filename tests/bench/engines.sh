@@ -117,9 +117,9 @@ done
 kill "$watch_pid" 2>/dev/null || true
 wait "$watch_pid" 2>/dev/null || true
 watch_pid=""
-# "compiled successfully in 52.31ms" / "in 1.20s" (the initial compile is the first; skip it).
-reported="$(grep -o 'compiled [a-z ]* in [0-9.]*[mµ]*s' "$work/watch.log" | tail -n +2 |
-    awk '{ t = $NF; if (t ~ /ms$/) v = t / 1000; else if (t ~ /µs$/) v = t / 1e6; else v = t + 0; print v }' | median)"
+# "[11:00:23] compiled with warnings in 12.3 ms" / "in 1.2 s"; the first is the initial compile.
+reported="$(sed -n 's/.*compiled [a-z ]* in \([0-9.]*\) *\([mµ]*s\).*/\1 \2/p' "$work/watch.log" | tail -n +2 |
+    awk '{ v = $1; if ($2 == "ms") v /= 1000; else if ($2 == "µs") v /= 1e6; print v }' | median)"
 latency="$(median <"$work/latency")"
 
 if "$bulletin" watch --help >/dev/null 2>&1; then
