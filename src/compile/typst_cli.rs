@@ -135,10 +135,10 @@ impl TypstCli {
 
     /// Exports the source to PDF and returns its bytes. The PDF goes to a temporary file first;
     /// the caller writes it into place atomically, as with the embedded compiler.
-    pub fn export(&self, export: &Export) -> Result<Vec<u8>, CliFailure> {
+    pub fn export(&self, export: &Export) -> Result<Vec<u8>, EngineError> {
         let dir = tempfile::tempdir()
             .context("无法创建临时文件夹")
-            .map_err(CliFailure::Other)?;
+            .map_err(EngineError::Other)?;
         let pdf = dir.path().join("out.pdf");
         let mut child = Command::new(&self.program)
             .args(Self::arguments(export, &pdf))
@@ -153,42 +153,43 @@ impl TypstCli {
             .stderr(Stdio::piped())
             .spawn()
             .with_context(|| format!("无法运行 {}", self.program.display()))
-            .map_err(CliFailure::Other)?;
+            .map_err(EngineError::Other)?;
         let mut stdin = child.stdin.take().expect("stdin is piped");
         let written = stdin.write_all(export.source.as_bytes());
         drop(stdin);
         let output = child
             .wait_with_output()
             .with_context(|| format!("{} 运行中断", self.program.display()))
-            .map_err(CliFailure::Other)?;
+            .map_err(EngineError::Other)?;
         let stderr = String::from_utf8_lossy(&output.stderr);
         if !output.status.success() {
             let messages = diagnostics(&stderr, export.source_name, "error");
             if messages.is_empty() {
-                return Err(CliFailure::Other(anyhow::anyhow!(
+                return Err(EngineError::Other(anyhow::anyhow!(
                     "{} 没有生成 PDF（{}）：\n{}\n  提示：确认它能正常运行；或者改用内置引擎（engine: embedded）。",
                     self.program.display(),
                     output.status,
                     stderr.trim_end()
                 )));
             }
-            return Err(CliFailure::Typst(CompileError::Typst(messages)));
+            return Err(EngineError::Typst(CompileError::Typst(messages)));
         }
         written
             .with_context(|| format!("无法把源文件交给 {}", self.program.display()))
-            .map_err(CliFailure::Other)?;
+            .map_err(EngineError::Other)?;
         std::fs::read(&pdf)
             .with_context(|| format!("{} 没有写出 PDF", self.program.display()))
-            .map_err(CliFailure::Other)
+            .map_err(EngineError::Other)
     }
 }
 
-/// Why typst-cli gave no PDF.
+/// Why an engine gave no PDF (the pipeline also wraps the embedded compiler's errors in it).
 #[derive(Debug)]
-pub enum CliFailure {
-    /// The source does not compile: typst-cli's errors, in the embedded compiler's form.
+pub enum EngineError {
+    /// The source does not compile (typst-cli's errors in the embedded compiler's form), or has
+    /// characters no font has.
     Typst(CompileError),
-    /// The program could not be run, or failed without diagnostics.
+    /// typst-cli could not be run, or failed without diagnostics.
     Other(anyhow::Error),
 }
 
