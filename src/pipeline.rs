@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
-use crate::compile::typst_cli::{CliFailure, Export, TypstCli};
+use crate::compile::typst_cli::{EngineError, Export, TypstCli};
 use crate::compile::{self, CompileError, FontRole, FontSources, Fonts, PdfSettings, ProjectWorld};
 use crate::diag::{Problem, Problems, Warning};
 use crate::load::{self, Loaded, SourceFile};
@@ -344,18 +344,18 @@ impl Pipeline {
                 loaded.issue.date,
                 &self.pdf,
             )
-            .map_err(CliFailure::Typst),
+            .map_err(EngineError::Typst),
             Engine::TypstCli => self.compile_with_typst_cli(&vpath, &rendered.typst, &loaded),
         };
         let compiled = compiled.map_err(|err| match err {
-            CliFailure::Other(err) => Failure::Other(err),
-            CliFailure::Typst(CompileError::MissingGlyphs(chars)) => Failure::Problems(Problems(
+            EngineError::Other(err) => Failure::Other(err),
+            EngineError::Typst(CompileError::MissingGlyphs(chars)) => Failure::Problems(Problems(
                 chars
                     .iter()
                     .map(|&c| missing_glyph_problem(c, &loaded))
                     .collect(),
             )),
-            CliFailure::Typst(CompileError::Typst(messages)) => {
+            EngineError::Typst(CompileError::Typst(messages)) => {
                 // The failing source is kept as the .failed.typ (by `build`), never as the good
                 // .typ: the messages point at that file.
                 let typ = self.project.relative(&paths.typst).display().to_string();
@@ -386,10 +386,10 @@ impl Pipeline {
         vpath: &str,
         source: &str,
         loaded: &Loaded,
-    ) -> Result<compile::Compiled, CliFailure> {
+    ) -> Result<compile::Compiled, EngineError> {
         let cli = match self.typst_cli.take() {
             Some(cli) => cli,
-            None => TypstCli::locate(self.engine.typst.as_deref()).map_err(CliFailure::Other)?,
+            None => TypstCli::locate(self.engine.typst.as_deref()).map_err(EngineError::Other)?,
         };
         let cli = self.typst_cli.insert(cli);
         let date = loaded.issue.date;
@@ -411,7 +411,7 @@ impl Pipeline {
         let pdf = cli.export(&export)?;
         let (document, warnings) =
             compile::layout_checked(&mut self.world, vpath, source.to_string(), date)
-                .map_err(CliFailure::Typst)?;
+                .map_err(EngineError::Typst)?;
         Ok(compile::Compiled {
             document,
             pdf,

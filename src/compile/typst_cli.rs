@@ -135,10 +135,10 @@ impl TypstCli {
 
     /// Exports the source to PDF and returns its bytes. The PDF goes to a temporary file first;
     /// the caller writes it into place atomically, as with the embedded compiler.
-    pub fn export(&self, export: &Export) -> Result<Vec<u8>, CliFailure> {
+    pub fn export(&self, export: &Export) -> Result<Vec<u8>, EngineError> {
         let dir = tempfile::tempdir()
             .context("无法创建临时文件夹")
-            .map_err(CliFailure::Other)?;
+            .map_err(EngineError::Other)?;
         let pdf = dir.path().join("out.pdf");
         let mut child = Command::new(&self.program)
             .args(Self::arguments(export, &pdf))
@@ -153,42 +153,43 @@ impl TypstCli {
             .stderr(Stdio::piped())
             .spawn()
             .with_context(|| format!("无法运行 {}", self.program.display()))
-            .map_err(CliFailure::Other)?;
+            .map_err(EngineError::Other)?;
         let mut stdin = child.stdin.take().expect("stdin is piped");
         let written = stdin.write_all(export.source.as_bytes());
         drop(stdin);
         let output = child
             .wait_with_output()
             .with_context(|| format!("{} 运行中断", self.program.display()))
-            .map_err(CliFailure::Other)?;
+            .map_err(EngineError::Other)?;
         let stderr = String::from_utf8_lossy(&output.stderr);
         if !output.status.success() {
             let messages = diagnostics(&stderr, export.source_name, "error");
             if messages.is_empty() {
-                return Err(CliFailure::Other(anyhow::anyhow!(
+                return Err(EngineError::Other(anyhow::anyhow!(
                     "{} 没有生成 PDF（{}）：\n{}\n  提示：确认它能正常运行；或者改用内置引擎（engine: embedded）。",
                     self.program.display(),
                     output.status,
                     stderr.trim_end()
                 )));
             }
-            return Err(CliFailure::Typst(CompileError::Typst(messages)));
+            return Err(EngineError::Typst(CompileError::Typst(messages)));
         }
         written
             .with_context(|| format!("无法把源文件交给 {}", self.program.display()))
-            .map_err(CliFailure::Other)?;
+            .map_err(EngineError::Other)?;
         std::fs::read(&pdf)
             .with_context(|| format!("{} 没有写出 PDF", self.program.display()))
-            .map_err(CliFailure::Other)
+            .map_err(EngineError::Other)
     }
 }
 
-/// Why typst-cli gave no PDF.
+/// Why an engine gave no PDF (the pipeline also wraps the embedded compiler's errors in it).
 #[derive(Debug)]
-pub enum CliFailure {
-    /// The source does not compile: typst-cli's errors, in the embedded compiler's form.
+pub enum EngineError {
+    /// The source does not compile (typst-cli's errors in the embedded compiler's form), or has
+    /// characters no font has.
     Typst(CompileError),
-    /// The program could not be run, or failed without diagnostics.
+    /// typst-cli could not be run, or failed without diagnostics.
     Other(anyhow::Error),
 }
 
@@ -204,7 +205,9 @@ fn version_of(output: &str) -> Option<&str> {
 /// lines. `<stdin>` (the generated source) is named `source_name`.
 ///
 /// typst-cli prints each diagnostic as a header `error: message`, then `┌─ file:line:column` and
-/// the source excerpt, then `= hint: …` notes; `help: …` lines follow for the call trace.
+/// the source excerpt, then `= hint: …` notes; indented trace lines (`while calling `photo` at
+/// file:line:column`) may follow, and are left out as the embedded form leaves out the trace.
+/// Columns are made 1-based ([`location_of`]).
 pub fn diagnostics(stderr: &str, source_name: &str, severity: &str) -> Vec<String> {
     let kind = if severity == "error" {
         "错误"
@@ -233,12 +236,7 @@ pub fn diagnostics(stderr: &str, source_name: &str, severity: &str) -> Vec<Strin
             let trimmed = line.trim_start();
             if let Some(location) = trimmed.strip_prefix("┌─") {
                 if diag.location.is_none() {
-                    let location = location.trim();
-                    let location = match location.strip_prefix("<stdin>") {
-                        Some(rest) => format!("{source_name}{rest}"),
-                        None => location.to_string(),
-                    };
-                    diag.location = Some(location);
+                    diag.location = Some(location_of(location.trim(), source_name));
                 }
             } else if let Some(hint) = trimmed.strip_prefix("= hint:") {
                 diag.hints.push(hint.trim().to_string());
@@ -259,6 +257,24 @@ pub fn diagnostics(stderr: &str, source_name: &str, severity: &str) -> Vec<Strin
         .collect()
 }
 
+/// typst-cli's `file:line:column` as the embedded compiler writes it. typst-cli prints the column
+/// as typst-kit's `column_number` gives it, the count of characters before the span (0-based,
+/// although codespan-reporting means it to be 1-based); the embedded form counts from 1, like the
+/// line. `<stdin>` becomes `source_name`.
+fn location_of(location: &str, source_name: &str) -> String {
+    let location = match location.strip_prefix("<stdin>") {
+        Some(rest) => format!("{source_name}{rest}"),
+        None => location.to_string(),
+    };
+    let column = location
+        .rsplit_once(':')
+        .and_then(|(head, column)| Some((head, column.parse::<usize>().ok()?)));
+    match column {
+        Some((head, column)) => format!("{head}:{}", column + 1),
+        None => location,
+    }
+}
+
 /// The message of a diagnostic header `error: message` (or `error[code]: message`) of `severity`.
 fn header<'a>(line: &'a str, severity: &str) -> Option<&'a str> {
     let rest = line.strip_prefix(severity)?;
@@ -274,31 +290,29 @@ mod tests {
     use super::*;
 
     const STDERR: &str = "error: unknown variable: nosuch
-  ┌─ <stdin>:12:2
+  ┌─ <stdin>:12:1
    │
 12 │ #nosuch
    │  ^^^^^^
    = hint: if you meant to display this as text, escape it
 
 warning: unknown font family: fangsong_gb2312
-  ┌─ templates/theme.typ:3:10
+  ┌─ templates/theme.typ:3:9
   │
 3 │ #set text(font: (\"FangSong_GB2312\",))
   │           ^^^^^
 
 error: file not found (searched at /tmp/p/content/034/photos/09.jpg)
-   ┌─ templates/theme.typ:88:9
+   ┌─ templates/theme.typ:88:8
    │
 88 │   image(path)
    │         ^^^^
    = hint: the path is relative to the project root
    = hint: check the spelling
 
-help: error occurred in this call of function `photo`
-   ┌─ <stdin>:50:2
-   │
-50 │ #photo(\"/content/034/photos/09.jpg\")
-   │  ^^^^^
+  while calling `photo` at <stdin>:50:1
+    #photo(\"/content/034/photos/09.jpg\")
+
 ";
 
     #[test]

@@ -8,7 +8,9 @@ use std::process::Command;
 
 use bulletin::compile::TYPST_VERSION;
 
-use crate::support::{TestProject, pdf_creator, pdf_fonts, pdf_pages, pdf_text, pdf_xmp};
+use crate::support::{
+    TestProject, pdf_creation_date, pdf_creator, pdf_fonts, pdf_pages, pdf_text, pdf_xmp,
+};
 
 /// A small issue with a photo and a table, beside the reference issue 034.
 const SMALL: &str = "number: 98
@@ -102,6 +104,11 @@ fn assert_same_pdfs(issue: &str, min_pages: usize, needles: &[&str]) {
         "{fonts:?}"
     );
     assert_eq!(pdf_fonts(&cli), fonts, "fonts of 第{issue}期");
+    assert_eq!(
+        pdf_creation_date(&cli),
+        pdf_creation_date(&embedded),
+        "creation date of 第{issue}期"
+    );
 }
 
 #[test]
@@ -162,13 +169,15 @@ fn a_template_error_from_typst_cli_is_reported_like_the_embedded_compilers() {
         return;
     }
     let project = TestProject::new();
+    // After two Han characters: columns count characters, from 1, in both engines.
     project.edit("templates/bulletin.typ", |text| {
-        format!("#nosuchfunction()\n{text}")
+        format!("文字#nosuchfunction()\n{text}")
     });
     let embedded = project.run(&["build", "034", "--no-system-fonts"]);
     let cli = project.run(&["build", "034", "--no-system-fonts", "--engine", "typst-cli"]);
-    embedded.assert_failed_with("output/034/第034期.failed.typ:");
-    embedded.assert_failed_with("错误（Typst）：unknown variable: nosuchfunction");
+    embedded.assert_failed_with(
+        "output/034/第034期.failed.typ:1:4: 错误（Typst）：unknown variable: nosuchfunction",
+    );
     // typst-cli compiles first, so this message is typst-cli's stderr, translated.
     assert_eq!(cli.code, Some(1));
     assert_eq!(cli.stderr, embedded.stderr);
