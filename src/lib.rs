@@ -21,6 +21,7 @@ pub mod markup;
 pub mod model;
 pub mod new_issue;
 pub mod output;
+pub mod photos;
 pub mod pipeline;
 pub mod project;
 pub mod render;

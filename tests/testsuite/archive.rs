@@ -98,7 +98,18 @@ fn archive_stores_the_pdf_and_every_source_as_a_bagit_bag() {
         "manifest-sha256.txt",
         "tagmanifest-sha256.txt",
     ];
-    let mut expected: Vec<String> = payload.iter().chain(&tags).map(|s| s.to_string()).collect();
+    // The four photos as prepared for print (scaled to 300 dpi), which the archived source uses.
+    let prepared: Vec<String> = (files_under(&bag).into_iter())
+        .filter(|f| f.starts_with("data/output/.cache/photos/") && f.ends_with(".jpg"))
+        .collect();
+    assert_eq!(prepared.len(), 4, "{prepared:?}");
+    let mut payload: Vec<String> = (payload.iter().map(|s| s.to_string()))
+        .chain(prepared)
+        .collect();
+    payload.sort();
+    let mut expected: Vec<String> = (payload.iter().cloned())
+        .chain(tags.iter().map(|s| s.to_string()))
+        .collect();
     expected.sort();
     assert_eq!(files_under(&bag), expected);
 
@@ -328,7 +339,7 @@ fn verify_reports_a_changed_and_a_missing_file_and_exits_1() {
     run.assert_ok();
     assert!(
         run.stdout
-            .contains("第034期（output/archive/2022/第034期）：完好，16 个文件"),
+            .contains("第034期（output/archive/2022/第034期）：完好，20 个文件"),
         "{}",
         run.stdout
     );

@@ -9,5 +9,6 @@ mod escaping;
 mod layout;
 mod layout_pages;
 mod new_and_check;
+mod photos;
 mod settings;
 mod support;
