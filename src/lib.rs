@@ -26,3 +26,4 @@ pub mod pipeline;
 pub mod project;
 pub mod render;
 pub mod validate;
+pub mod watch;

@@ -12,3 +12,4 @@ mod new_and_check;
 mod photos;
 mod settings;
 mod support;
+mod watch;
