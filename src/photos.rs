@@ -247,6 +247,15 @@ impl PhotoCache {
         target: u32,
         write: bool,
     ) -> Result<Prepared, PhotoError> {
+        let relative = original.strip_prefix(&self.root).unwrap_or(original);
+        let as_it_is = Prepared {
+            vpath: format!("/{}", relative.to_string_lossy().replace('\\', "/")),
+            bytes: None,
+        };
+        if is_svg(original, bytes) {
+            // A drawing: it has no pixels to scale.
+            return Ok(as_it_is);
+        }
         let header = header(bytes)?;
         let readable = matches!(
             header.format,
@@ -256,11 +265,7 @@ impl PhotoCache {
             && header.orientation == Orientation::NoTransforms
             && header.upright_width() <= target
         {
-            let relative = original.strip_prefix(&self.root).unwrap_or(original);
-            return Ok(Prepared {
-                vpath: format!("/{}", relative.to_string_lossy().replace('\\', "/")),
-                bytes: None,
-            });
+            return Ok(as_it_is);
         }
         let mut hasher = Sha256::new();
         hasher.update(bytes);
@@ -287,6 +292,13 @@ impl PhotoCache {
             bytes: Some(Bytes::new(processed)),
         })
     }
+}
+
+/// An SVG drawing, by its name and its text (as the validation tells it).
+fn is_svg(path: &Path, bytes: &[u8]) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("svg"))
+        && std::str::from_utf8(bytes).is_ok_and(|text| text.contains("<svg"))
 }
 
 fn stamp(path: &Path, target: u32) -> Option<Stamp> {
@@ -340,6 +352,19 @@ mod tests {
         let (out, ext) = process(&png, 10).unwrap();
         assert_eq!(ext, "png");
         assert_eq!(header(&out).unwrap().format, ImageFormat::Png);
+    }
+
+    #[test]
+    fn an_svg_drawing_is_used_as_it_is() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("content/099/photos/logo.svg");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, r#"<svg xmlns="http://www.w3.org/2000/svg"/>"#).unwrap();
+        let prepared = PhotoCache::new(root.path())
+            .prepare(&file, 60, true)
+            .unwrap();
+        assert_eq!(prepared.vpath, "/content/099/photos/logo.svg");
+        assert!(prepared.bytes.is_none());
     }
 
     #[test]
