@@ -127,3 +127,62 @@ fn watch_stops_after_as_many_rebuilds_as_asked() {
     assert_eq!(builds, 1);
     assert!(project.path("output/099/第099期.pdf").is_file());
 }
+
+/// The command itself: a status line per build with the time and the page count, and a clean stop
+/// on Ctrl-C (SIGINT).
+#[cfg(unix)]
+#[test]
+fn the_watch_command_prints_a_status_line_and_stops_cleanly_on_ctrl_c() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let project = TestProject::new();
+    project.write("content/099/issue.yaml", GOOD);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["watch", "099", "--no-system-fonts"])
+        .current_dir(project.root())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run bulletin watch");
+    let (tx, rx) = mpsc::channel::<String>();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    let status = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(300))
+            .expect("no status line within five minutes");
+        if line.starts_with('[') {
+            break line;
+        }
+    };
+    // [10:42:03] 第099期已生成（1 页，0.12 秒）
+    let (clock, rest) = status.split_once("] ").expect(&status);
+    let clock = clock.trim_start_matches('[');
+    assert!(
+        clock.len() == 8 && clock.split(':').all(|p| p.parse::<u8>().is_ok()),
+        "{status}"
+    );
+    assert!(rest.starts_with("第099期已生成（1 页，"), "{status}");
+    assert!(rest.ends_with(" 秒）"), "{status}");
+
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let exit = child.wait().unwrap();
+    reader.join().unwrap();
+    let rest: Vec<String> = rx.try_iter().collect();
+    assert!(exit.success(), "exit {exit:?}, then {rest:?}");
+    assert_eq!(
+        rest.last().map(String::as_str),
+        Some("已停止监视。"),
+        "{rest:?}"
+    );
+}
