@@ -281,6 +281,13 @@ fn payload(project: &Project, artifacts: &Artifacts) -> Result<Vec<PayloadFile>>
             bytes: artifacts.markdown.clone().into_bytes(),
         },
     ];
+    // The photos as prepared for print: the archived source refers to them.
+    for (vpath, bytes) in &artifacts.photos {
+        payload.push(PayloadFile {
+            path: vpath.trim_start_matches('/').to_string(),
+            bytes: bytes.to_vec(),
+        });
+    }
     let mut inputs = vec![
         project.bulletin_file(),
         loaded.dir.join(crate::project::ISSUE_FILE),

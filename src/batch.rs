@@ -19,13 +19,15 @@ pub struct Outcome {
     pub elapsed: Duration,
 }
 
-/// Builds every issue in `dirs`; the outcomes come back in the order of `dirs`.
+/// Builds every issue in `dirs`, calling `done` as each finishes (for a progress bar); the outcomes
+/// come back in the order of `dirs`.
 pub fn build_all(
     project: &Project,
     fonts: Arc<Fonts>,
     settings: PdfSettings,
     engine: &EngineOptions,
     dirs: &[PathBuf],
+    done: &(dyn Fn(&Outcome) + Sync),
 ) -> Vec<Outcome> {
     dirs.par_iter()
         .map_init(
@@ -37,14 +39,16 @@ pub fn build_all(
             |pipeline, dir| {
                 let started = Instant::now();
                 let result = pipeline.build(dir);
-                Outcome {
+                let outcome = Outcome {
                     folder: dir
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default(),
                     result,
                     elapsed: started.elapsed(),
-                }
+                };
+                done(&outcome);
+                outcome
             },
         )
         .collect()

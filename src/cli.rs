@@ -2,19 +2,25 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::archive::{self, Request};
 use crate::batch;
 use crate::clock;
 use crate::compile::typst_cli;
 use crate::compile::{FontRole, FontSources, Fonts, PdfSettings};
-use crate::diag::color_stderr;
+use crate::diag::{Problems, color_stderr};
 use crate::model::{Date, Engine};
 use crate::new_issue;
 use crate::pipeline::{self, EngineOptions, Failure, Pipeline, Prepared};
 use crate::project::Project;
+use crate::watch;
 
 /// 《长艺党建》排版工具：把 content/ 中的 YAML 生成 PDF、Typst 和 Markdown。
 #[derive(Debug, Parser)]
@@ -46,6 +52,14 @@ pub enum Command {
         strict_fonts: bool,
         #[command(flatten)]
         engine: EngineArgs,
+    },
+    /// 边改边看：先生成一期，以后这一期的文件夹、content/bulletin.yaml、templates/ 或 assets/ 一有改动就重新生成；按 Ctrl-C 结束
+    Watch {
+        /// 期号或文件夹，例如 034、34 或 content/034
+        issue: String,
+        /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
+        #[arg(long)]
+        no_system_fonts: bool,
     },
     /// 检查一期或每一期：和生成时一样读入、核对、排版，报告全部错误和警告，但不写任何文件
     Check {
@@ -161,6 +175,10 @@ pub fn run(cli: Cli) -> Result<()> {
             engine,
             ..
         } => build_all(project, no_system_fonts, strict_fonts, engine.options()?),
+        Command::Watch {
+            issue,
+            no_system_fonts,
+        } => watch(project, &issue, no_system_fonts),
         Command::Check {
             issue,
             no_system_fonts,
@@ -256,6 +274,7 @@ fn build(
     let dir = project.resolve_issue(issue)?;
     let started = std::time::Instant::now();
     let mut pipeline = pipeline(project, no_system_fonts, engine)?;
+    pipeline.set_progress(std::io::stderr().is_terminal());
     let roles = pipeline.check_fonts(strict_fonts)?;
     let built = pipeline.build(&dir)?;
     let color = color_stderr();
@@ -271,6 +290,67 @@ fn build(
     println!("  {}", show(&built.paths.typst));
     println!("  {}", show(&built.paths.markdown));
     println!("{}", font_report(&roles));
+    Ok(())
+}
+
+/// Builds the issue, then rebuilds it on every change until Ctrl-C; one status line per build, the
+/// problems of a failed build below it. The last good PDF stays while the issue has errors.
+fn watch(project: Project, issue: &str, no_system_fonts: bool) -> Result<()> {
+    let dir = project.resolve_issue(issue)?;
+    let folder = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut pipeline = pipeline(project, no_system_fonts, EngineOptions::default())?;
+    pipeline.set_progress(std::io::stderr().is_terminal());
+    println!("{}", font_report(&pipeline.check_fonts(false)?));
+    let stop = Arc::new(AtomicBool::new(false));
+    let on_signal = stop.clone();
+    ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst))
+        .context("无法处理 Ctrl-C")?;
+    println!(
+        "正在监视第{folder}期（这一期的文件夹、content/bulletin.yaml、templates/、assets/），改动后自动重新生成；按 Ctrl-C 结束。"
+    );
+    let color = color_stderr();
+    let until = watch::Until {
+        stop: &stop,
+        rebuilds: None,
+    };
+    watch::watch(&mut pipeline, &dir, until, &mut |rebuild| {
+        let at = clock::beijing_time_of_day(clock::now_utc());
+        let seconds = rebuild.elapsed.as_secs_f64();
+        match &rebuild.result {
+            Ok(built) => {
+                let verb = if rebuild.number == 0 {
+                    "已生成"
+                } else {
+                    "已更新"
+                };
+                println!(
+                    "[{at}] 第{folder}期{verb}（{} 页，{seconds:.2} 秒）",
+                    built.pages
+                );
+                for warning in &built.warnings {
+                    eprintln!("{}", warning.render(color));
+                }
+            }
+            Err(err) => {
+                println!(
+                    "[{at}] 第{folder}期有错误，PDF 保持上一次成功生成的样子（{seconds:.2} 秒）"
+                );
+                match err.downcast_ref::<Problems>() {
+                    Some(problems) => eprintln!("{}", problems.render(color)),
+                    None => {
+                        eprintln!("{err}");
+                        for cause in err.chain().skip(1) {
+                            eprintln!("  原因：{cause}");
+                        }
+                    }
+                }
+            }
+        }
+    })?;
+    println!("已停止监视。");
     Ok(())
 }
 
@@ -293,7 +373,17 @@ fn build_all(
     let settings = pdf_settings()?;
     let fonts = Fonts::load(&project.fonts_dir(), font_sources(no_system_fonts))?;
     let roles = pipeline::check_fonts(&fonts, &project, strict_fonts)?;
-    let outcomes = batch::build_all(&project, fonts, settings, &engine, &dirs);
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(dirs.len() as u64);
+        if let Ok(style) = ProgressStyle::with_template("生成 [{bar:30}] {pos}/{len} 期") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let outcomes = batch::build_all(&project, fonts, settings, &engine, &dirs, &|_| bar.inc(1));
+    bar.finish_and_clear();
     let color = color_stderr();
     for outcome in &outcomes {
         match &outcome.result {

@@ -41,6 +41,13 @@ pub fn now_utc() -> OffsetDateTime {
         .expect("0 is a valid nanosecond")
 }
 
+/// `18:42:03`: the time of day of `at` in Beijing time (UTC+8), the editors' clock, for status
+/// lines. (The machine's own offset cannot be read safely in a program with threads.)
+pub fn beijing_time_of_day(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::macros::offset!(+8));
+    format!("{:02}:{:02}:{:02}", at.hour(), at.minute(), at.second())
+}
+
 /// `2026-11-28T09:50:35Z`.
 pub fn rfc3339(at: OffsetDateTime) -> String {
     at.to_offset(time::UtcOffset::UTC)

@@ -4,20 +4,25 @@
 //! [`Pipeline::prepare`] runs every stage but the last in memory; [`Pipeline::build`] is `prepare`
 //! followed by the writes, and `bulletin check` is `prepare` alone, so both see the same problems.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use typst::foundations::Bytes;
 
 use crate::compile::typst_cli::{EngineError, Export, TypstCli};
 use crate::compile::{self, CompileError, FontRole, FontSources, Fonts, PdfSettings, ProjectWorld};
 use crate::diag::{Problem, Problems, Warning};
 use crate::load::{self, Loaded, SourceFile};
-use crate::model::Engine;
+use crate::model::{Block, Engine};
 use crate::output::{OutputPaths, write_atomic};
+use crate::photos::{self, PhotoCache};
 use crate::project::Project;
-use crate::render::{Templates, issue_view};
+use crate::render::{DEFAULT_PHOTO_WIDTH, Templates, issue_view};
 use crate::validate;
 
 /// What a successful build produced.
@@ -50,6 +55,8 @@ pub struct Artifacts {
     pub document: typst_layout::PagedDocument,
     /// The issue as loaded: its settings, content and source files.
     pub loaded: Loaded,
+    /// The photos prepared for print that the PDF uses: path from the project root, contents.
+    pub photos: Vec<(String, Bytes)>,
 }
 
 impl Artifacts {
@@ -164,6 +171,8 @@ pub struct Pipeline {
     engine: EngineOptions,
     /// The typst program, once found and its version checked (`typst-cli` engine only).
     typst_cli: Option<TypstCli>,
+    photos: PhotoCache,
+    progress: bool,
 }
 
 impl Pipeline {
@@ -181,6 +190,7 @@ impl Pipeline {
     /// A pipeline sharing fonts already loaded (one pipeline per thread, one set of fonts).
     pub fn with_fonts(project: Project, fonts: Arc<Fonts>) -> Pipeline {
         let world = ProjectWorld::new(&project.root, fonts.clone());
+        let photos = PhotoCache::new(&project.root);
         Pipeline {
             project,
             fonts,
@@ -188,6 +198,8 @@ impl Pipeline {
             pdf: PdfSettings::default(),
             engine: EngineOptions::default(),
             typst_cli: None,
+            photos,
+            progress: false,
         }
     }
 
@@ -235,19 +247,31 @@ impl Pipeline {
         compiled.map_err(|err| anyhow::anyhow!("{err}"))
     }
 
+    /// Shows a progress bar on stderr while photos are prepared (for a terminal; `false` by
+    /// default, and when building issues in parallel).
+    pub fn set_progress(&mut self, progress: bool) {
+        self.progress = progress;
+    }
+
     pub fn project(&self) -> &Project {
         &self.project
     }
 
-    /// Takes the issue in `dir` (e.g. content/034) through every stage but the writing.
+    /// Takes the issue in `dir` (e.g. content/034) through every stage but the writing; photos
+    /// prepared for print stay in memory.
     pub fn prepare(&mut self, dir: &Path) -> Prepared {
+        self.prepare_with(dir, false)
+    }
+
+    /// `prepare`; with `write_photos`, photos newly prepared for print are also stored in the cache.
+    fn prepare_with(&mut self, dir: &Path, write_photos: bool) -> Prepared {
         let folder = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let paths = OutputPaths::new(&self.project.output_dir(&folder), &folder);
         let mut warnings = Vec::new();
-        let result = self.stages(dir, &paths, &mut warnings);
+        let result = self.stages(dir, &paths, &mut warnings, write_photos);
         Prepared {
             paths,
             warnings,
@@ -261,7 +285,7 @@ impl Pipeline {
             paths,
             warnings,
             result,
-        } = self.prepare(dir);
+        } = self.prepare_with(dir, true);
         let artifacts = result.map_err(|failure| self.failure_error(failure, &paths))?;
         // Only a successful build replaces the outputs, so the three always belong together.
         write_atomic(&paths.typst, artifacts.typst.as_bytes())?;
@@ -303,6 +327,7 @@ impl Pipeline {
         dir: &Path,
         paths: &OutputPaths,
         warnings: &mut Vec<Warning>,
+        write_photos: bool,
     ) -> Result<Artifacts, Failure> {
         let loaded = load::load(&self.project, dir)?;
         warnings.extend(
@@ -314,7 +339,15 @@ impl Pipeline {
                 .map(Warning::Input),
         );
         validate::validate(&loaded, &self.other_issues(dir))?;
-        let view = issue_view(&loaded).map_err(|e| {
+        let photos = self.prepare_photos(&loaded, write_photos)?;
+        let paths_used: HashMap<String, String> = (photos.iter())
+            .map(|(file, prepared)| (file.clone(), prepared.vpath.clone()))
+            .collect();
+        let overlay: Vec<(String, Bytes)> = (photos.into_values())
+            .filter_map(|prepared| Some((prepared.vpath, prepared.bytes?)))
+            .collect();
+        self.world.set_overlay(overlay.clone());
+        let view = issue_view(&loaded, &paths_used).map_err(|e| {
             let file = &loaded.issue_file;
             let problem = Problem::new(
                 &file.path,
@@ -373,6 +406,7 @@ impl Pipeline {
             pdf: compiled.pdf,
             document: compiled.document,
             loaded,
+            photos: overlay,
         })
     }
 
@@ -417,6 +451,63 @@ impl Pipeline {
             pdf,
             warnings,
         })
+    }
+
+    /// Every photo of the issue made ready for print (upright, at most 300 dpi, JPEG), keyed by its
+    /// `file` in issue.yaml. A progress bar shows while photos are decoded, if asked for.
+    fn prepare_photos(
+        &mut self,
+        loaded: &Loaded,
+        write: bool,
+    ) -> Result<HashMap<String, photos::Prepared>, Problems> {
+        let wanted: Vec<(&str, u32)> = (loaded.issue.blocks().into_iter())
+            .filter_map(|block| match block {
+                Block::Photo(photo) => Some((
+                    photo.file.as_str(),
+                    photo.width.unwrap_or(DEFAULT_PHOTO_WIDTH),
+                )),
+                _ => None,
+            })
+            .collect();
+        let new = (wanted.iter())
+            .filter(|(file, width)| !self.photos.is_known(&loaded.dir.join(file), *width))
+            .count();
+        let bar = if self.progress && new > 0 && std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new(wanted.len() as u64);
+            if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}") {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_message(format!("第{}期：处理照片", loaded.folder));
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        let file = &loaded.issue_file;
+        let mut prepared = HashMap::new();
+        let mut problems = Vec::new();
+        for (photo, width) in wanted {
+            match self.photos.prepare(&loaded.dir.join(photo), width, write) {
+                Ok(done) => {
+                    prepared.insert(photo.to_string(), done);
+                }
+                Err(err) => {
+                    let problem =
+                        Problem::new(&file.path, format!("图片「{photo}」无法处理：{err}"))
+                            .hint("用看图软件打开它检查；能打开的话另存为 JPEG，再替换原文件。");
+                    problems.push(match file.text.find(photo) {
+                        Some(at) => problem.at_offset(&file.text, at).underline_token(),
+                        None => problem,
+                    });
+                }
+            }
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+        if problems.is_empty() {
+            Ok(prepared)
+        } else {
+            Err(Problems(problems))
+        }
     }
 
     /// The error a failed build reports. A template's compile error also keeps the failing source

@@ -11,6 +11,7 @@ use walkdir::WalkDir;
 use crate::diag::{Problem, Problems};
 use crate::load::Loaded;
 use crate::model::{Block, Photo, Section, Table};
+use crate::photos::PhotoError;
 
 /// The deepest section level: 一、 →（一）→ 1. →（1）.
 pub const MAX_DEPTH: usize = 4;
@@ -396,11 +397,11 @@ const MIN_DPI: f64 = 100.0;
 /// that cannot be decoded (reported elsewhere).
 pub fn printed_dpi(issue_dir: &Path, photo: &Photo) -> Option<f64> {
     let bytes = std::fs::read(issue_dir.join(&photo.file)).ok()?;
-    let format = ExchangeFormat::detect(&bytes)?;
-    // Memoised by Typst: the same bytes are decoded once per process.
-    let image = RasterImage::plain(Bytes::new(bytes), format).ok()?;
+    // The original's upright width, from its header: what the camera gave is what matters, not the
+    // copy scaled down for print.
+    let header = crate::photos::header(&bytes).ok()?;
     let inches = TEXT_WIDTH_INCHES * f64::from(photo.width.unwrap_or(60)) / 100.0;
-    Some(f64::from(image.width()) / inches)
+    Some(f64::from(header.upright_width()) / inches)
 }
 
 /// Photos between 100 and 150 dpi at their printed size: printable, but soft.
@@ -482,9 +483,23 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
     if svg {
         return None;
     }
-    let Some(format) = ExchangeFormat::detect(&bytes) else {
+    // The header alone tells a photo too large to decode safely, before anything is decoded.
+    let header = crate::photos::header(&bytes);
+    if let Err(PhotoError::TooLarge { width, height }) = header {
         return Some((
-            format!("「{file}」不是可用的图片（支持 JPEG、PNG、GIF、WebP、SVG）"),
+            format!(
+                "图片「{file}」有 {width} × {height} 像素，太大了，无法安全处理（最多 1 亿像素）"
+            ),
+            "用看图软件把它缩小（例如长边 4000 像素）后另存为 JPEG，再替换原文件；印刷用不着这么多像素。".into(),
+        ));
+    }
+    let Some(format) = ExchangeFormat::detect(&bytes) else {
+        if header.is_ok() {
+            // A format Typst does not read (BMP, TIFF): it is converted to JPEG for print.
+            return None;
+        }
+        return Some((
+            format!("「{file}」不是可用的图片（支持 JPEG、PNG、GIF、WebP、BMP、TIFF、SVG）"),
             "用看图软件把它另存为 JPEG 或 PNG；手机的 HEIC 照片要先转换成 JPEG。".into(),
         ));
     };

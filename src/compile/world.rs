@@ -1,6 +1,7 @@
 //! The compiler's view of the project: the generated main source from memory, every other file only
 //! from inside the project root, the shared fonts, and a fixed "today" for reproducible output.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,10 +15,12 @@ use typst_kit::files::{FileLoader, FileStore, FsRoot};
 
 use super::fonts::Fonts;
 
-/// Serves files to the compiler: the main source from memory, the rest from the project root.
+/// Serves files to the compiler: the main source and the prepared photos from memory, the rest from
+/// the project root.
 struct ProjectFiles {
     root: FsRoot,
     main: Option<(FileId, Bytes)>,
+    overlay: HashMap<FileId, Bytes>,
 }
 
 impl FileLoader for ProjectFiles {
@@ -26,6 +29,9 @@ impl FileLoader for ProjectFiles {
             && *main == id
         {
             return Ok(text.clone());
+        }
+        if let Some(bytes) = self.overlay.get(&id) {
+            return Ok(bytes.clone());
         }
         match id.root() {
             VirtualRoot::Project => self.root.load(id.vpath()),
@@ -52,12 +58,13 @@ impl ProjectWorld {
         let loader = ProjectFiles {
             root: FsRoot::new(root.to_path_buf()),
             main: None,
+            overlay: HashMap::new(),
         };
         ProjectWorld {
             library: LazyHash::new(Library::builder().build()),
             fonts,
             files: FileStore::new(loader),
-            main: main_id("/main.typ"),
+            main: project_file_id("/main.typ"),
             today: None,
         }
     }
@@ -75,7 +82,7 @@ impl ProjectWorld {
     /// Sets the source to compile next. `vpath` is where the source is written inside the project
     /// (e.g. `/output/034/第034期.typ`), so relative paths and diagnostics refer to that file.
     pub fn set_main(&mut self, vpath: &str, text: String, today: Datetime) {
-        self.main = main_id(vpath);
+        self.main = project_file_id(vpath);
         self.today = Some(today);
         self.files.loader_mut().main = Some((self.main, Bytes::from_string(text)));
         // Mark every file stale so edited photos and templates are read again; unchanged sources
@@ -84,7 +91,19 @@ impl ProjectWorld {
     }
 }
 
-fn main_id(vpath: &str) -> FileId {
+impl ProjectWorld {
+    /// Serves these files (path from the project root, contents) from memory from the next compile
+    /// on, in place of whatever is on disk: photos prepared for print, also when `check` writes no
+    /// cache.
+    pub fn set_overlay(&mut self, files: impl IntoIterator<Item = (String, Bytes)>) {
+        self.files.loader_mut().overlay = files
+            .into_iter()
+            .map(|(vpath, bytes)| (project_file_id(&vpath), bytes))
+            .collect();
+    }
+}
+
+fn project_file_id(vpath: &str) -> FileId {
     let vpath =
         VirtualPath::new(vpath).unwrap_or_else(|_| VirtualPath::new("/main.typ").expect("valid"));
     RootedPath::new(VirtualRoot::Project, vpath).intern()

@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use tera::{Tera, Value};
 
 use crate::markup::{escape_markdown, escape_string, escape_text};
-pub use view::{IssueView, issue_view};
+pub use view::{DEFAULT_PHOTO_WIDTH, IssueView, issue_view};
 
 /// The two templates, each in its own Tera instance because the escape function is per instance.
 pub struct Templates {

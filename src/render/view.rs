@@ -1,6 +1,8 @@
 //! View structs: the issue flattened into what the templates print, in print order. Plain text stays
 //! raw (each template's autoescape handles it); Markdown fields arrive converted for each output.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::load::{Loaded, plain};
@@ -111,13 +113,20 @@ pub struct ViewError {
 }
 
 /// Default printed photo width, percent of the text width.
-const DEFAULT_PHOTO_WIDTH: u32 = 60;
+pub const DEFAULT_PHOTO_WIDTH: u32 = 60;
 
-pub fn issue_view(loaded: &Loaded) -> Result<IssueView, ViewError> {
+/// The issue as the templates see it. `photos` maps a photo's `file` (as written in issue.yaml) to
+/// the file the PDF uses, from the project root (the photo prepared for print); a photo not in it
+/// is used as it is.
+pub fn issue_view(
+    loaded: &Loaded,
+    photos: &HashMap<String, String>,
+) -> Result<IssueView, ViewError> {
     let issue = &loaded.issue;
     let bulletin = &loaded.bulletin;
     let mut builder = Builder {
         folder: loaded.folder.clone(),
+        photos,
         blocks: Vec::new(),
     };
     let mut articles = Vec::new();
@@ -163,12 +172,13 @@ pub fn issue_view(loaded: &Loaded) -> Result<IssueView, ViewError> {
     })
 }
 
-struct Builder {
+struct Builder<'a> {
     folder: String,
+    photos: &'a HashMap<String, String>,
     blocks: Vec<BlockView>,
 }
 
-impl Builder {
+impl Builder<'_> {
     fn sections(&mut self, sections: &[Section], level: usize) -> Result<(), ViewError> {
         for (i, section) in sections.iter().enumerate() {
             self.blocks.push(BlockView::Heading {
@@ -190,7 +200,8 @@ impl Builder {
                     self.blocks.push(BlockView::Text { typst, markdown });
                 }
                 Block::Photo(photo) => self.blocks.push(BlockView::Photo {
-                    path: format!("/content/{}/{}", self.folder, photo.file),
+                    path: (self.photos.get(&photo.file).cloned())
+                        .unwrap_or_else(|| format!("/content/{}/{}", self.folder, photo.file)),
                     md_path: url_path(&format!("../../content/{}/{}", self.folder, photo.file)),
                     caption: plain(&photo.caption),
                     width: photo.width.unwrap_or(DEFAULT_PHOTO_WIDTH),

@@ -103,10 +103,17 @@ fn archive_stores_the_pdf_and_every_source_as_a_bagit_bag() {
         "manifest-sha256.txt",
         "tagmanifest-sha256.txt",
     ];
-    let mut expected: Vec<String> = payload
-        .iter()
-        .cloned()
-        .chain(tags.map(String::from))
+    // The four photos as prepared for print (scaled to 300 dpi), which the archived source uses.
+    let prepared: Vec<String> = (files_under(&bag).into_iter())
+        .filter(|f| f.starts_with("data/output/.cache/photos/") && f.ends_with(".jpg"))
+        .collect();
+    assert_eq!(prepared.len(), 4, "{prepared:?}");
+    let mut payload: Vec<String> = (payload.iter().map(|s| s.to_string()))
+        .chain(prepared)
+        .collect();
+    payload.sort();
+    let mut expected: Vec<String> = (payload.iter().cloned())
+        .chain(tags.iter().map(|s| s.to_string()))
         .collect();
     expected.sort();
     assert_eq!(files_under(&bag), expected);

@@ -10,6 +10,8 @@ mod escaping;
 mod layout;
 mod layout_pages;
 mod new_and_check;
+mod photos;
 mod settings;
 mod support;
 mod volume;
+mod watch;
