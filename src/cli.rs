@@ -23,6 +23,22 @@ use crate::project::Project;
 use crate::watch;
 
 /// 《长艺党建》排版工具：把 content/ 中的 YAML 生成 PDF、Typst 和 Markdown。
+/// Writes to stdout; when stdout is closed (`bulletin check | head -1`) the program ends quietly
+/// as other command-line tools do, instead of panicking on the broken pipe as `println!` would.
+fn out(text: std::fmt::Arguments) {
+    use std::io::Write;
+    if std::io::stdout().write_fmt(text).is_err() {
+        std::process::exit(0);
+    }
+}
+
+/// `println!` through [`out`].
+macro_rules! say {
+    ($($arg:tt)*) => {
+        out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "bulletin", version, about, long_about = None)]
 pub struct Cli {
@@ -281,15 +297,15 @@ fn build(
     for warning in &built.warnings {
         eprintln!("{}", warning.render(color));
     }
-    println!(
+    say!(
         "已生成（{} 页，用时 {:.1} 秒）：",
         built.pages,
         started.elapsed().as_secs_f64()
     );
-    println!("  {}", show(&built.paths.pdf));
-    println!("  {}", show(&built.paths.typst));
-    println!("  {}", show(&built.paths.markdown));
-    println!("{}", font_report(&roles));
+    say!("  {}", show(&built.paths.pdf));
+    say!("  {}", show(&built.paths.typst));
+    say!("  {}", show(&built.paths.markdown));
+    say!("{}", font_report(&roles));
     Ok(())
 }
 
@@ -303,12 +319,12 @@ fn watch(project: Project, issue: &str, no_system_fonts: bool) -> Result<()> {
         .unwrap_or_default();
     let mut pipeline = pipeline(project, no_system_fonts, EngineOptions::default())?;
     pipeline.set_progress(std::io::stderr().is_terminal());
-    println!("{}", font_report(&pipeline.check_fonts(false)?));
+    say!("{}", font_report(&pipeline.check_fonts(false)?));
     let stop = Arc::new(AtomicBool::new(false));
     let on_signal = stop.clone();
     ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst))
         .context("无法处理 Ctrl-C")?;
-    println!(
+    say!(
         "正在监视第{folder}期（这一期的文件夹、content/bulletin.yaml、templates/、assets/），改动后自动重新生成；按 Ctrl-C 结束。"
     );
     let color = color_stderr();
@@ -326,7 +342,7 @@ fn watch(project: Project, issue: &str, no_system_fonts: bool) -> Result<()> {
                 } else {
                     "已更新"
                 };
-                println!(
+                say!(
                     "[{at}] 第{folder}期{verb}（{} 页，{seconds:.2} 秒）",
                     built.pages
                 );
@@ -335,9 +351,7 @@ fn watch(project: Project, issue: &str, no_system_fonts: bool) -> Result<()> {
                 }
             }
             Err(err) => {
-                println!(
-                    "[{at}] 第{folder}期有错误，PDF 保持上一次成功生成的样子（{seconds:.2} 秒）"
-                );
+                say!("[{at}] 第{folder}期有错误，PDF 保持上一次成功生成的样子（{seconds:.2} 秒）");
                 match err.downcast_ref::<Problems>() {
                     Some(problems) => eprintln!("{}", problems.render(color)),
                     None => {
@@ -350,7 +364,7 @@ fn watch(project: Project, issue: &str, no_system_fonts: bool) -> Result<()> {
             }
         }
     })?;
-    println!("已停止监视。");
+    say!("已停止监视。");
     Ok(())
 }
 
@@ -364,7 +378,7 @@ fn build_all(
 ) -> Result<()> {
     let dirs = project.issue_dirs();
     if dirs.is_empty() {
-        println!(
+        say!(
             "content 文件夹里还没有任何一期，没有要生成的内容。\n  提示：运行 cargo run --release -- new 新建一期。"
         );
         return Ok(());
@@ -418,14 +432,14 @@ fn build_all(
             format!("{:.1} 秒", outcome.elapsed.as_secs_f64()),
         ]);
     }
-    print!("{}", table(&rows));
-    println!("{}", font_report(&roles));
+    out(format_args!("{}", table(&rows)));
+    say!("{}", font_report(&roles));
     let failed: Vec<String> = outcomes
         .iter()
         .filter(|o| o.result.is_err())
         .map(|o| format!("第{}期", o.folder))
         .collect();
-    println!(
+    say!(
         "共 {} 期：{} 期已生成，{} 期失败；总用时 {:.1} 秒。",
         outcomes.len(),
         outcomes.len() - failed.len(),
@@ -475,7 +489,7 @@ fn check(
         None => project.issue_dirs(),
     };
     if dirs.is_empty() {
-        println!(
+        say!(
             "content 文件夹里还没有任何一期，没有要检查的内容。\n  提示：运行 cargo run --release -- new 新建一期。"
         );
         return Ok(());
@@ -487,7 +501,7 @@ fn check(
     };
     let mut pipeline =
         pipeline(project.clone(), no_system_fonts, engine)?.with_pdf_settings(settings);
-    println!("{}", font_report(&pipeline.check_fonts(strict_fonts)?));
+    say!("{}", font_report(&pipeline.check_fonts(strict_fonts)?));
     let color = color_stderr();
     let mut failed = Vec::new();
     for dir in &dirs {
@@ -502,7 +516,7 @@ fn check(
         for warning in &prepared.warnings {
             eprintln!("{}", warning.render(color));
         }
-        println!("{}", check_summary(&folder, &prepared));
+        say!("{}", check_summary(&folder, &prepared));
         if prepared.result.is_err() {
             failed.push(format!("第{folder}期"));
         }
@@ -567,7 +581,7 @@ fn archive(
     for warning in &archived.warnings {
         eprintln!("{}", warning.render(color));
     }
-    println!(
+    say!(
         "已归档（PDF/A-2b，{} 页，{} 个文件）：
   {}/",
         archived.pages,
@@ -575,9 +589,9 @@ fn archive(
         show(&archived.bag)
     );
     if let Some(prior) = &archived.prior {
-        println!("  旧版本保留为 {}/", show(prior));
+        say!("  旧版本保留为 {}/", show(prior));
     }
-    println!("归档目录已更新：output/archive/index.md、output/archive/index.html");
+    say!("归档目录已更新：output/archive/index.md、output/archive/index.html");
     Ok(())
 }
 
@@ -601,7 +615,7 @@ fn verify(project: &Project, issue: Option<&str>) -> Result<()> {
   提示：先运行 bulletin archive {folder}。"
             ),
             None => {
-                println!("output/archive/ 中还没有任何归档，没有要检查的内容。");
+                say!("output/archive/ 中还没有任何归档，没有要检查的内容。");
                 Ok(())
             }
         };
@@ -612,26 +626,26 @@ fn verify(project: &Project, issue: Option<&str>) -> Result<()> {
         let findings = match archive::verify(bag) {
             Ok(findings) => findings,
             Err(err) => {
-                println!("{}（{at}）：无法检查", bag.name);
+                say!("{}（{at}）：无法检查", bag.name);
                 eprintln!("  {err:#}");
                 failed.push(bag.name.clone());
                 continue;
             }
         };
         if findings.is_clean() {
-            println!("{}（{at}）：完好，{} 个文件", bag.name, findings.intact);
+            say!("{}（{at}）：完好，{} 个文件", bag.name, findings.intact);
             continue;
         }
         let count = findings.missing.len() + findings.changed.len() + findings.extra.len();
-        println!("{}（{at}）：发现 {count} 处问题", bag.name);
+        say!("{}（{at}）：发现 {count} 处问题", bag.name);
         for file in &findings.missing {
-            println!("  缺少：{file}（清单中有，文件不见了）");
+            say!("  缺少：{file}（清单中有，文件不见了）");
         }
         for file in &findings.changed {
-            println!("  已改动：{file}（SHA-256 与清单不符）");
+            say!("  已改动：{file}（SHA-256 与清单不符）");
         }
         for file in &findings.extra {
-            println!("  多出：{file}（不在清单中）");
+            say!("  多出：{file}（不在清单中）");
         }
         failed.push(bag.name.clone());
     }
@@ -651,15 +665,15 @@ fn volume(project: Project, year: i32, no_system_fonts: bool) -> Result<()> {
     let started = std::time::Instant::now();
     let mut pipeline = pipeline(project, no_system_fonts, EngineOptions::default())?;
     let volume = crate::volume::build_volume(&mut pipeline, year)?;
-    println!(
+    say!(
         "已生成{year}年合订本（{} 期：第{}期，共 {} 页，用时 {:.1} 秒）：",
         volume.issues.len(),
         volume.issues.join("、"),
         volume.pages,
         started.elapsed().as_secs_f64()
     );
-    println!("  {}", show(&volume.pdf));
-    println!("  {}", show(&volume.typst));
+    say!("  {}", show(&volume.pdf));
+    say!("  {}", show(&volume.typst));
     Ok(())
 }
 
@@ -667,17 +681,17 @@ fn new(project: &Project, date: Option<Date>) -> Result<()> {
     let date = date.unwrap_or_else(new_issue::today);
     let created = new_issue::create(project, date)?;
     let folder = &created.folder;
-    println!("已新建第{folder}期（日期 {}）：", date.chinese());
+    say!("已新建第{folder}期（日期 {}）：", date.chinese());
     let file = show(&created.file);
     let photos = format!("{}/", show(&created.photos));
     let width = file.chars().count().max(photos.chars().count());
-    println!(
+    say!(
         "  {file:<width$}  本期内容：把其中的「{}……）」换成本期的文字",
         new_issue::PLACEHOLDER
     );
-    println!("  {photos:<width$}  本期照片放在这里");
-    println!("下一步：编辑 issue.yaml，然后生成 PDF 看效果：");
-    println!("  cargo run --release -- build {folder}");
+    say!("  {photos:<width$}  本期照片放在这里");
+    say!("下一步：编辑 issue.yaml，然后生成 PDF 看效果：");
+    say!("  cargo run --release -- build {folder}");
     Ok(())
 }
 

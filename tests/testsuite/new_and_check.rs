@@ -237,3 +237,23 @@ fn new_never_overwrites_a_folder_that_is_already_there() {
         "编辑先放进来的照片"
     );
 }
+
+/// `bulletin check | head -1`: when the reader closes the pipe, the tool stops quietly instead of
+/// panicking on the broken pipe.
+#[test]
+fn a_closed_stdout_ends_the_program_quietly() {
+    use std::process::{Command, Stdio};
+    let project = TestProject::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bulletin"))
+        .args(["check", "--no-system-fonts"])
+        .current_dir(project.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.status.success(), "{:?}: {stderr}", output.status);
+}
