@@ -208,8 +208,8 @@ pub fn pdf_fonts(pdf: &[u8]) -> Vec<(String, bool)> {
     fonts
 }
 
-/// The `/CreationDate` of the PDF's document information, e.g. `D:20220404000000Z`, by lopdf.
-pub fn pdf_creation_date(pdf: &[u8]) -> String {
+/// A text entry of the PDF's document information dictionary, by lopdf.
+fn pdf_info(pdf: &[u8], key: &str) -> String {
     let doc = lopdf::Document::load_mem(pdf).expect("parse PDF");
     let info = doc
         .trailer
@@ -217,27 +217,21 @@ pub fn pdf_creation_date(pdf: &[u8]) -> String {
         .and_then(|i| i.as_reference())
         .and_then(|id| doc.get_dictionary(id))
         .expect("document information dictionary");
-    let date = info
-        .get(b"CreationDate")
+    let value = info
+        .get(key.as_bytes())
         .and_then(|d| d.as_str())
-        .expect("CreationDate");
-    String::from_utf8_lossy(date).into_owned()
+        .unwrap_or_else(|_| panic!("no /{key}"));
+    String::from_utf8_lossy(value).into_owned()
 }
 
-/// The `/Creator` of the PDF's document information (`bulletin 0.1.0`, `Typst 0.15.1`), by lopdf.
+/// The `/CreationDate` of the PDF's document information, e.g. `D:20220404000000Z`.
+pub fn pdf_creation_date(pdf: &[u8]) -> String {
+    pdf_info(pdf, "CreationDate")
+}
+
+/// The `/Creator` of the PDF's document information (`bulletin 0.1.0`, `Typst 0.15.1`).
 pub fn pdf_creator(pdf: &[u8]) -> String {
-    let doc = lopdf::Document::load_mem(pdf).expect("parse PDF");
-    let info = doc
-        .trailer
-        .get(b"Info")
-        .and_then(|i| i.as_reference())
-        .and_then(|id| doc.get_dictionary(id))
-        .expect("document information dictionary");
-    let creator = info
-        .get(b"Creator")
-        .and_then(|d| d.as_str())
-        .expect("Creator");
-    String::from_utf8_lossy(creator).into_owned()
+    pdf_info(pdf, "Creator")
 }
 
 /// The XMP metadata stream the catalog points to, as text, by lopdf.
