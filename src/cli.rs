@@ -60,9 +60,8 @@ pub enum Command {
         /// 生成 content/ 下的每一期（同时生成多期；一期出错不影响其他期），最后列出结果
         #[arg(long)]
         all: bool,
-        /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
-        #[arg(long)]
-        no_system_fonts: bool,
+        #[command(flatten)]
+        fonts: FontArgs,
         /// 缺少正式的仿宋或小标宋字体（只有随附的替代字体）时报错，不生成
         #[arg(long)]
         strict_fonts: bool,
@@ -73,17 +72,15 @@ pub enum Command {
     Watch {
         /// 期号或文件夹，例如 034、34 或 content/034
         issue: String,
-        /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
-        #[arg(long)]
-        no_system_fonts: bool,
+        #[command(flatten)]
+        fonts: FontArgs,
     },
     /// 检查一期或每一期：和生成时一样读入、核对、排版，报告全部错误和警告，但不写任何文件
     Check {
         /// 期号或文件夹，例如 034、34 或 content/034；不写就检查 content/ 下的每一期
         issue: Option<String>,
-        /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
-        #[arg(long)]
-        no_system_fonts: bool,
+        #[command(flatten)]
+        fonts: FontArgs,
         /// 缺少正式的仿宋或小标宋字体（只有随附的替代字体）时报错
         #[arg(long)]
         strict_fonts: bool,
@@ -97,9 +94,8 @@ pub enum Command {
         /// 取代已经归档的版本，并写明原因；旧版本保留为 第<期号>期.v1 等
         #[arg(long, value_name = "原因")]
         supersede: Option<String>,
-        /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
-        #[arg(long)]
-        no_system_fonts: bool,
+        #[command(flatten)]
+        fonts: FontArgs,
         /// 记为归档时间的时刻（默认现在），供测试使用
         #[arg(long, hide = true, value_name = "RFC3339", value_parser = clock::parse_rfc3339)]
         archived_at: Option<time::OffsetDateTime>,
@@ -115,9 +111,8 @@ pub enum Command {
     Volume {
         /// 年份，例如 2022（按各期 issue.yaml 的 date 归入年份）
         year: i32,
-        /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
-        #[arg(long)]
-        no_system_fonts: bool,
+        #[command(flatten)]
+        fonts: FontArgs,
     },
     /// 新建下一期：content/<下一个期号>/issue.yaml（带说明、可直接生成的模板）和空的 photos/ 文件夹
     New {
@@ -125,6 +120,14 @@ pub enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: Option<Date>,
     },
+}
+
+/// Which fonts a build may use.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct FontArgs {
+    /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
+    #[arg(long)]
+    pub no_system_fonts: bool,
 }
 
 /// Which Typst makes the PDF (overrides `engine:` of content/bulletin.yaml).
@@ -174,43 +177,45 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Build {
             issue: Some(issue),
-            no_system_fonts,
+            fonts,
             strict_fonts,
             engine,
             ..
         } => build(
             project,
             &issue,
-            no_system_fonts,
+            fonts.no_system_fonts,
             strict_fonts,
             engine.options()?,
         ),
         Command::Build {
-            no_system_fonts,
+            fonts,
             strict_fonts,
             engine,
             ..
-        } => build_all(project, no_system_fonts, strict_fonts, engine.options()?),
-        Command::Watch {
-            issue,
-            no_system_fonts,
-        } => watch(project, &issue, no_system_fonts),
+        } => build_all(
+            project,
+            fonts.no_system_fonts,
+            strict_fonts,
+            engine.options()?,
+        ),
+        Command::Watch { issue, fonts } => watch(project, &issue, fonts.no_system_fonts),
         Command::Check {
             issue,
-            no_system_fonts,
+            fonts,
             strict_fonts,
             engine,
         } => check(
             project,
             issue.as_deref(),
-            no_system_fonts,
+            fonts.no_system_fonts,
             strict_fonts,
             engine.options()?,
         ),
         Command::Archive {
             issue,
             supersede,
-            no_system_fonts,
+            fonts,
             archived_at,
             engine,
         } => {
@@ -221,16 +226,13 @@ pub fn run(cli: Cli) -> Result<()> {
             archive(
                 project,
                 &issue,
-                no_system_fonts,
+                fonts.no_system_fonts,
                 engine.options()?,
                 &request,
             )
         }
         Command::Verify { issue } => verify(&project, issue.as_deref()),
-        Command::Volume {
-            year,
-            no_system_fonts,
-        } => volume(project, year, no_system_fonts),
+        Command::Volume { year, fonts } => volume(project, year, fonts.no_system_fonts),
         Command::New { date } => new(&project, date),
     }
 }
