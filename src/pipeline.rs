@@ -330,15 +330,13 @@ impl Pipeline {
         write_photos: bool,
     ) -> Result<Artifacts, Failure> {
         let loaded = load::load(&self.project, dir)?;
-        warnings.extend(
-            validate::unused_photos(&loaded)
-                .into_iter()
-                .chain(validate::markdown_warnings(&loaded))
-                .chain(validate::low_resolution_photos(&loaded))
-                .chain(crate::new_issue::placeholder_warnings(&loaded.issue_file))
-                .map(Warning::Input),
-        );
-        validate::validate(&loaded, &self.other_issues(dir))?;
+        let mut input: Vec<Problem> = (validate::unused_photos(&loaded).into_iter())
+            .chain(validate::markdown_warnings(&loaded))
+            .chain(crate::new_issue::placeholder_warnings(&loaded.issue_file))
+            .collect();
+        let validated = validate::validate(&loaded, &self.other_issues(dir), &mut input);
+        warnings.extend(input.into_iter().map(Warning::Input));
+        validated?;
         let photos = self.prepare_photos(&loaded, write_photos)?;
         let paths_used: HashMap<String, String> = (photos.iter())
             .map(|(file, prepared)| (file.clone(), prepared.vpath.clone()))

@@ -32,11 +32,17 @@ pub fn number_in(text: &str) -> Option<u32> {
 }
 
 /// Checks the loaded issue, and that none of `others` has its number; returns every problem found.
-pub fn validate(loaded: &Loaded, others: &[OtherIssue]) -> Result<(), Problems> {
+/// Warnings found on the way (a photo printable but soft) are added to `warnings`, errors or not.
+pub fn validate(
+    loaded: &Loaded,
+    others: &[OtherIssue],
+    warnings: &mut Vec<Problem>,
+) -> Result<(), Problems> {
     let mut v = Validator {
         loaded,
         locator: Locator::new(&loaded.issue_file.text),
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
     v.check_number();
     v.check_unique_number(others);
@@ -57,6 +63,7 @@ pub fn validate(loaded: &Loaded, others: &[OtherIssue]) -> Result<(), Problems> 
         }
         v.blocks(&article.closing, 0);
     }
+    warnings.append(&mut v.warnings);
     if v.problems.is_empty() {
         Ok(())
     } else {
@@ -68,6 +75,7 @@ struct Validator<'a> {
     loaded: &'a Loaded,
     locator: Locator<'a>,
     problems: Vec<Problem>,
+    warnings: Vec<Problem>,
 }
 
 impl Validator<'_> {
@@ -183,19 +191,39 @@ impl Validator<'_> {
         }
     }
 
-    fn photo(&mut self, photo: &Photo) {
-        let at = self.here(&photo.file);
-        if let Some(problem) = check_photo(&self.loaded.dir, &photo.file) {
-            let (message, hint) = problem;
-            self.problem(at, message, hint);
-        } else if let Some(dpi) = printed_dpi(&self.loaded.dir, photo)
-            && dpi < MIN_DPI
-        {
+    /// R27: under 100 dpi at the printed size is an error, under 150 dpi a warning.
+    fn resolution(&mut self, at: Option<usize>, photo: &Photo, pixels: u32) {
+        let inches = TEXT_WIDTH_INCHES * f64::from(photo.width.unwrap_or(60)) / 100.0;
+        let dpi = f64::from(pixels) / inches;
+        if dpi < MIN_DPI {
             self.problem(
                 at,
                 format!("图片「{}」太小：按现在的宽度印出只有 {dpi:.0} dpi，印出来会模糊", photo.file),
                 format!("印刷至少要 {MIN_DPI:.0} dpi（最好 300）：换一张像素更多的原图，或把 width 调小。"),
             );
+        } else if dpi < WARN_DPI {
+            let file = &self.loaded.issue_file;
+            let warning = Problem::warning(
+                &file.path,
+                format!(
+                    "图片 {} 按现在的宽度印出只有 {dpi:.0} dpi，印出来会发虚",
+                    photo.file
+                ),
+            )
+            .hint("换一张像素更多的原图（手机原图即可），或把 width 调小。");
+            self.warnings.push(match at {
+                Some(offset) => warning.at_offset(&file.text, offset).underline_token(),
+                None => warning,
+            });
+        }
+    }
+
+    fn photo(&mut self, photo: &Photo) {
+        let at = self.here(&photo.file);
+        match check_photo(&self.loaded.dir, &photo.file) {
+            Err((message, hint)) => self.problem(at, message, hint),
+            Ok(Some(pixels)) => self.resolution(at, photo, pixels),
+            Ok(None) => {}
         }
         if let Some(width) = photo.width
             && !(10..=100).contains(&width)
@@ -393,50 +421,11 @@ const WARN_DPI: f64 = 150.0;
 /// Below this it looks blurred or blocky: an error (R27).
 const MIN_DPI: f64 = 100.0;
 
-/// A photo's resolution at its printed size, in dots per inch; `None` for vector images and files
-/// that cannot be decoded (reported elsewhere).
-pub fn printed_dpi(issue_dir: &Path, photo: &Photo) -> Option<f64> {
-    let bytes = std::fs::read(issue_dir.join(&photo.file)).ok()?;
-    // The original's upright width, from its header: what the camera gave is what matters, not the
-    // copy scaled down for print.
-    let header = crate::photos::header(&bytes).ok()?;
-    let inches = TEXT_WIDTH_INCHES * f64::from(photo.width.unwrap_or(60)) / 100.0;
-    Some(f64::from(header.upright_width()) / inches)
-}
-
-/// Photos between 100 and 150 dpi at their printed size: printable, but soft.
-pub fn low_resolution_photos(loaded: &Loaded) -> Vec<Problem> {
-    let file = &loaded.issue_file;
-    let mut locator = Locator::new(&file.text);
-    let mut warnings = Vec::new();
-    for block in loaded.issue.blocks() {
-        let Block::Photo(photo) = block else { continue };
-        let at = locator.find(&photo.file);
-        let Some(dpi) = printed_dpi(&loaded.dir, photo) else {
-            continue;
-        };
-        if (MIN_DPI..WARN_DPI).contains(&dpi) {
-            let warning = Problem::warning(
-                &file.path,
-                format!(
-                    "图片 {} 按现在的宽度印出只有 {dpi:.0} dpi，印出来会发虚",
-                    photo.file
-                ),
-            )
-            .hint("换一张像素更多的原图（手机原图即可），或把 width 调小。");
-            warnings.push(match at {
-                Some(offset) => warning.at_offset(&file.text, offset).underline_token(),
-                None => warning,
-            });
-        }
-    }
-    warnings
-}
-
-/// Why the photo at `file` (relative to the issue folder) cannot be used, if it cannot.
-pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
+/// Why the photo at `file` (relative to the issue folder) cannot be used, if it cannot; else the
+/// width in pixels of the photo as it stands upright (`None` for a drawing), for its resolution.
+pub fn check_photo(issue_dir: &Path, file: &str) -> Result<Option<u32>, (String, String)> {
     if file.trim().is_empty() {
-        return Some((
+        return Err((
             "图片文件名（photo）是空的".into(),
             "写上图片的文件名，例如 photo: photos/01.jpg。".into(),
         ));
@@ -447,7 +436,7 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
             .components()
             .any(|c| matches!(c, Component::ParentDir))
     {
-        return Some((
+        return Err((
             format!("图片路径「{file}」指向这一期文件夹之外"),
             "把图片放进这一期的 photos 文件夹，写成 photos/01.jpg 这样的相对路径。".into(),
         ));
@@ -468,12 +457,12 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
                     "检查文件名（包括大小写和扩展名）；图片放在这一期的 photos 文件夹里。".into()
                 }
             };
-            return Some((format!("找不到图片「{file}」"), hint));
+            return Err((format!("找不到图片「{file}」"), hint));
         }
-        Err(e) => return Some(unreadable_photo(file, &e)),
+        Err(e) => return Err(unreadable_photo(file, &e)),
     };
     if looks_like_heic(file, &bytes) {
-        return Some((
+        return Err((
             format!("「{file}」是 HEIC 格式的照片（苹果手机默认的格式），排版时无法使用"),
             "请转换成 JPEG：在 Mac 上用“预览”打开，选“文件 → 导出”，格式选 JPEG；在 Windows 上用“照片”或“画图”打开，“另存为” JPEG。以后拍照前在 iPhone 的“设置 → 相机 → 格式”中选“兼容性最佳”。再把 issue.yaml 里的文件名改成新的 .jpg。".into(),
         ));
@@ -481,12 +470,12 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
     let svg = file.to_lowercase().ends_with(".svg")
         && std::str::from_utf8(&bytes).is_ok_and(|t| t.contains("<svg"));
     if svg {
-        return None;
+        return Ok(None);
     }
     // The header alone tells a photo too large to decode safely, before anything is decoded.
     let header = crate::photos::header(&bytes);
     if let Err(PhotoError::TooLarge { width, height }) = header {
-        return Some((
+        return Err((
             format!(
                 "图片「{file}」有 {width} × {height} 像素，太大了，无法安全处理（最多 1 亿像素）"
             ),
@@ -496,9 +485,9 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
     let Some(format) = ExchangeFormat::detect(&bytes) else {
         if header.is_ok() {
             // A format Typst does not read (BMP, TIFF): it is converted to JPEG for print.
-            return None;
+            return Ok(header.ok().map(|h| h.upright_width()));
         }
-        return Some((
+        return Err((
             format!("「{file}」不是可用的图片（支持 JPEG、PNG、GIF、WebP、BMP、TIFF、SVG）"),
             "用看图软件把它另存为 JPEG 或 PNG；手机的 HEIC 照片要先转换成 JPEG。".into(),
         ));
@@ -506,7 +495,7 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
     // Decoding here, with the compiler's own (memoised) decoder, names a damaged photo in the YAML
     // instead of failing later inside the template; the compile then reuses the decoded image.
     if let Err(reason) = RasterImage::plain(Bytes::new(bytes), format) {
-        return Some((
+        return Err((
             format!(
                 "图片「{file}」已损坏，无法读取（{}）",
                 // The decoder's words, for the maintainer, on one line.
@@ -519,7 +508,9 @@ pub fn check_photo(issue_dir: &Path, file: &str) -> Option<(String, String)> {
             "用看图软件打开它检查；能打开的话另存为 JPEG 或 PNG，再替换原文件。".into(),
         ));
     }
-    None
+    // The original's upright width, from its header: what the camera gave is what matters for the
+    // resolution, not the copy scaled down for print.
+    Ok(header.ok().map(|h| h.upright_width()))
 }
 
 /// Range checks of bulletin.yaml's `layout:` and `closing:`, located in bulletin.yaml.
@@ -774,7 +765,7 @@ mod tests {
         assert_eq!(near("封面.jpg").as_deref(), Some("封面.png"));
         assert_eq!(near("合影.jpg"), None);
         assert_eq!(near("03.jpg"), None, "another number is another photo");
-        let (_, hint) = check_photo(dir.path(), "photos/01.jpg").unwrap();
+        let (_, hint) = check_photo(dir.path(), "photos/01.jpg").unwrap_err();
         assert!(
             hint.starts_with("你是不是想写「photos/01.JPG」？"),
             "{hint}"
