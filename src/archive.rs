@@ -16,17 +16,19 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use time::OffsetDateTime;
 use walkdir::WalkDir;
 
 use crate::bagit::{self, BagInfo, Findings, PayloadFile};
-use crate::catalog;
+use crate::catalog::{self, BagDir, archive_root, bag_name, bags};
 use crate::clock;
-use crate::diag::Warning;
-use crate::model::Block;
+use crate::diag::Problem;
 use crate::pipeline::{Artifacts, Pipeline};
-use crate::project::Project;
+use crate::project::{IssueId, Project};
+
+/// The largest file put into a bag.
+const MAX_PAYLOAD_FILE: u64 = 512 * 1024 * 1024;
 
 /// What `bulletin archive` was asked to do.
 pub struct Request {
@@ -45,93 +47,43 @@ pub struct Archived {
     pub pages: usize,
     /// Files under `data/`.
     pub files: usize,
-    pub warnings: Vec<Warning>,
-}
-
-/// `output/archive`.
-pub fn archive_root(project: &Project) -> PathBuf {
-    project.root.join("output").join("archive")
-}
-
-/// `第034期`, the name of issue folder `034`'s bag.
-pub fn bag_name(folder: &str) -> String {
-    format!("第{folder}期")
-}
-
-/// A bag on disk: `output/archive/<year>/<name>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BagDir {
-    pub path: PathBuf,
-    /// `第034期` or, for a prior version, `第034期.v1`.
-    pub name: String,
-    /// `034`.
-    pub folder: String,
-    /// `None` for the current bag, `Some(1)` for `.v1`.
-    pub version: Option<u32>,
-}
-
-/// Every bag under `output/archive/`, by issue, the current bag before its prior versions (newest
-/// first). Temporary folders of an unfinished archive (names starting with `.`) are not bags.
-pub fn bags(project: &Project) -> Vec<BagDir> {
-    let mut found: Vec<BagDir> = WalkDir::new(archive_root(project))
-        .min_depth(2)
-        .max_depth(2)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_dir())
-        .filter_map(|e| parse_bag_dir(e.path()))
-        .collect();
-    found.sort_by_key(|b| {
-        (
-            b.folder.clone(),
-            std::cmp::Reverse(b.version.unwrap_or(u32::MAX)),
-        )
-    });
-    found
-}
-
-fn parse_bag_dir(path: &Path) -> Option<BagDir> {
-    let name = path.file_name()?.to_str()?.to_string();
-    let rest = name.strip_prefix('第')?;
-    let (folder, version) = match rest.split_once("期.v") {
-        Some((folder, version)) => (folder, Some(version.parse().ok()?)),
-        None => (rest.strip_suffix('期')?, None),
-    };
-    if folder.len() != 3 || !folder.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some(BagDir {
-        path: path.to_path_buf(),
-        folder: folder.to_string(),
-        name,
-        version,
-    })
+    pub warnings: Vec<Problem>,
 }
 
 /// Archives the issue in `dir` (e.g. content/034): builds it as PDF/A-2b, bags it, places the bag,
 /// and regenerates the catalog.
 pub fn archive(pipeline: &mut Pipeline, dir: &Path, request: &Request) -> Result<Archived> {
     let project = pipeline.project().clone();
-    let folder = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let id = IssueId::of_dir(dir);
+    let folder = id.folder().to_string();
     let name = bag_name(&folder);
     let existing = bags(&project);
     let current = existing
         .iter()
         .find(|b| b.folder == folder && b.version.is_none());
     let reason = match (&request.supersede, current) {
-        (None, Some(bag)) => bail!(
-            "{name}已经归档在 {}，不能再次归档。\n  提示：归档后的版本不应改动；确实要用新版本取代它，运行 bulletin archive {folder} --supersede \"取代的原因\"，旧版本会保留为 {name}.v1 这样的文件夹。",
-            project.relative(&bag.path).display()
-        ),
-        (Some(_), None) => bail!(
-            "{name}还没有归档，没有可以取代的版本。\n  提示：去掉 --supersede 再运行 bulletin archive {folder}。"
-        ),
-        (Some(reason), Some(_)) if reason.trim().is_empty() => bail!(
-            "--supersede 后面的原因是空的。\n  提示：写明为什么取代已归档的版本，例如 --supersede \"更正第2页的错字\"。"
-        ),
+        (None, Some(bag)) => {
+            return Err(Problem::error(format!(
+                "{name}已经归档在 {}，不能再次归档",
+                project.relative(&bag.path).display()
+            ))
+            .hint(format!("归档后的版本不应改动；确实要用新版本取代它，运行 bulletin archive {folder} --supersede \"取代的原因\"，旧版本会保留为 {name}.v1 这样的文件夹。"))
+            .into_error());
+        }
+        (Some(_), None) => {
+            return Err(
+                Problem::error(format!("{name}还没有归档，没有可以取代的版本"))
+                    .hint(format!(
+                        "去掉 --supersede 再运行 bulletin archive {folder}。"
+                    ))
+                    .into_error(),
+            );
+        }
+        (Some(reason), Some(_)) if reason.trim().is_empty() => {
+            return Err(Problem::error("--supersede 后面的原因是空的")
+                .hint("写明为什么取代已归档的版本，例如 --supersede \"更正第2页的错字\"。")
+                .into_error());
+        }
         (reason, _) => reason.clone(),
     };
 
@@ -144,7 +96,7 @@ pub fn archive(pipeline: &mut Pipeline, dir: &Path, request: &Request) -> Result
         .map_err(|failure| pipeline.failure_error(failure, &paths))
         .with_context(|| format!("{name}没有归档：生成 PDF/A 失败。"))?;
 
-    let year_dir = archive_root(&project).join(artifacts.loaded.issue.date.year.to_string());
+    let year_dir = archive_root(&project).join(artifacts.loaded.issue.date.value.year.to_string());
     let destination = year_dir.join(&name);
     let prior = current.map(|bag| {
         let next = existing
@@ -216,7 +168,7 @@ pub fn archive(pipeline: &mut Pipeline, dir: &Path, request: &Request) -> Result
             )
         })?;
     }
-    catalog::write(&project).with_context(|| {
+    catalog::write(&project, artifacts.loaded.bulletin.name.text.trim()).with_context(|| {
         format!(
             "{name}已归档到 {}，但无法更新归档目录（output/archive/index.md、index.html）",
             destination.display()
@@ -240,11 +192,11 @@ fn file_name(path: &Path) -> String {
 fn bag_info(artifacts: &Artifacts, archived_at: OffsetDateTime) -> BagInfo {
     let loaded = &artifacts.loaded;
     let mut info = BagInfo::default();
-    info.push("Bulletin", loaded.bulletin.name.as_str());
-    info.push("Issue", loaded.folder.as_str());
-    info.push("Date", loaded.issue.date.to_string());
+    info.push("Bulletin", crate::render::plain(&loaded.bulletin.name));
+    info.push("Issue", loaded.id.folder());
+    info.push("Date", loaded.issue.date.value.to_string());
     for article in &loaded.issue.articles {
-        info.push("Title", article.title.as_str());
+        info.push("Title", crate::render::plain(&article.title));
     }
     info.push("Pages", artifacts.pages().to_string());
     info.push("PDF-Standard", "PDF/A-2b");
@@ -265,8 +217,8 @@ fn bag_info(artifacts: &Artifacts, archived_at: OffsetDateTime) -> BagInfo {
 /// The PDF, the generated sources, and the input files: settings, issue, used photos, templates.
 fn payload(project: &Project, artifacts: &Artifacts) -> Result<Vec<PayloadFile>> {
     let loaded = &artifacts.loaded;
-    let name = bag_name(&loaded.folder);
-    let output = format!("output/{}", loaded.folder);
+    let name = bag_name(loaded.id.folder());
+    let output = format!("output/{}", loaded.id.folder());
     let mut payload = vec![
         PayloadFile {
             path: format!("{name}.pdf"),
@@ -292,10 +244,8 @@ fn payload(project: &Project, artifacts: &Artifacts) -> Result<Vec<PayloadFile>>
         project.bulletin_file(),
         loaded.dir.join(crate::project::ISSUE_FILE),
     ];
-    for block in loaded.issue.blocks() {
-        if let Block::Photo(photo) = block {
-            inputs.push(loaded.dir.join(&photo.file));
-        }
+    for photo in loaded.issue.photos() {
+        inputs.push(loaded.dir.join(&photo.file.value));
     }
     inputs.extend(
         WalkDir::new(project.templates_dir())
@@ -310,23 +260,28 @@ fn payload(project: &Project, artifacts: &Artifacts) -> Result<Vec<PayloadFile>>
         if payload.iter().any(|f| f.path == path) {
             continue;
         }
-        let bytes = std::fs::read(&input).with_context(|| {
-            format!(
-                "无法读取 {}，这一期没有归档。",
-                project.relative(&input).display()
-            )
-        })?;
+        // Only regular files inside the project go into a bag: never what a link points to.
+        let bytes =
+            crate::files::read_limited(&project.root, &input, MAX_PAYLOAD_FILE).map_err(|e| {
+                e.problem(project.relative(&input))
+                    .hint("这一期没有归档。")
+                    .into_error()
+            })?;
         // The YAML must be the text the PDF was made from, not an edit saved meanwhile.
-        for loaded_file in [&loaded.issue_file, &loaded.bulletin_file] {
+        for loaded_file in [loaded.issue_file(), loaded.bulletin_file()] {
             let as_loaded = loaded_file.text.as_bytes();
             if project.root.join(&loaded_file.path) == input
                 && bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes) != as_loaded
             {
-                bail!(
-                    "{} 在归档过程中被修改了，这一期没有归档。\n  提示：保存好文件后再运行 bulletin archive {}。",
-                    loaded_file.path.display(),
-                    loaded.folder
-                );
+                return Err(Problem::error(format!(
+                    "{} 在归档过程中被修改了，这一期没有归档",
+                    loaded_file.path.display()
+                ))
+                .hint(format!(
+                    "保存好文件后再运行 bulletin archive {}。",
+                    loaded.id.folder()
+                ))
+                .into_error());
             }
         }
         payload.push(PayloadFile { path, bytes });
@@ -336,54 +291,29 @@ fn payload(project: &Project, artifacts: &Artifacts) -> Result<Vec<PayloadFile>>
 
 /// `content/034/photos/01.jpg` for a file inside the project.
 fn project_path(project: &Project, file: &Path) -> Result<String> {
-    let relative = file.strip_prefix(&project.root).with_context(|| {
-        format!(
-            "{} 不在项目文件夹里，不能归档。\n  提示：照片放在这一期的 photos 文件夹里。",
-            file.display()
-        )
+    let relative = file.strip_prefix(&project.root).map_err(|_| {
+        Problem::error(format!("{} 不在项目文件夹里，不能归档", file.display()))
+            .hint("照片放在这一期的 photos 文件夹里。")
+            .into_error()
     })?;
     let mut parts = Vec::new();
     for component in relative.components() {
         match component {
             Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
             Component::CurDir => {}
-            _ => bail!(
-                "{} 的路径含有 ..，不能归档。\n  提示：照片写成 photos/01.jpg 这样的相对路径。",
-                file.display()
-            ),
+            _ => {
+                return Err(
+                    Problem::error(format!("{} 的路径含有 ..，不能归档", file.display()))
+                        .hint("照片写成 photos/01.jpg 这样的相对路径。")
+                        .into_error(),
+                );
+            }
         }
     }
     Ok(parts.join("/"))
 }
 
-/// The bags to check: every bag, or those of issue `folder` (current and prior versions).
-pub fn bags_to_verify(project: &Project, folder: Option<&str>) -> Vec<BagDir> {
-    bags(project)
-        .into_iter()
-        .filter(|b| folder.is_none_or(|f| b.folder == f))
-        .collect()
-}
-
 /// Checks one bag against its manifests.
 pub fn verify(bag: &BagDir) -> Result<Findings> {
     bagit::verify(&bag.path)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bag_folders_are_recognised_by_name_and_version() {
-        let bag = parse_bag_dir(Path::new("/a/2022/第034期")).unwrap();
-        assert_eq!((bag.folder.as_str(), bag.version), ("034", None));
-        let bag = parse_bag_dir(Path::new("/a/2022/第034期.v2")).unwrap();
-        assert_eq!((bag.folder.as_str(), bag.version), ("034", Some(2)));
-        for other in [".第034期.partial-x", "第34期", "第034期.vx", "notes"] {
-            assert!(
-                parse_bag_dir(&Path::new("/a/2022").join(other)).is_none(),
-                "{other}"
-            );
-        }
-    }
 }

@@ -1,55 +1,92 @@
-//! Building every issue at once: issues are built in parallel (rayon), one pipeline per worker
-//! thread sharing one set of fonts; an issue that fails does not stop the others.
+//! Building every issue at once: issues are built in parallel by worker threads of our own, one
+//! pipeline per worker sharing one set of fonts and one index of issue numbers; an issue that fails
+//! does not stop the others.
+//!
+//! The workers are plain threads, not rayon tasks: Typst uses rayon inside each build, and a rayon
+//! worker that waits inside the PDF writer may steal another task — were issue builds rayon tasks,
+//! it would start a whole other issue on the same stack, and a few hundred issues nest until the
+//! stack overflows. Memory is bounded by the number of workers, not of issues: each issue's
+//! result is reduced to its outcome, and the compiler's memoised work is evicted as it ages.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
-use crate::compile::{Fonts, PdfSettings};
-use crate::pipeline::{Built, EngineOptions, Pipeline};
-use crate::project::Project;
+use crate::compile::Fonts;
+use crate::config::Config;
+use crate::diag::Problem;
+use crate::pipeline::Pipeline;
+use crate::project::{IssueId, Project};
+use crate::validate::NumberIndex;
 
 /// How one issue of a batch went.
 pub struct Outcome {
-    /// The issue folder's name, e.g. `034`.
-    pub folder: String,
-    pub result: anyhow::Result<Built>,
+    pub id: IssueId,
+    /// Pages and warnings of a successful build, or the error.
+    pub result: anyhow::Result<Summary>,
     pub elapsed: Duration,
 }
 
-/// Builds every issue in `dirs`, calling `done` as each finishes (for a progress bar); the outcomes
-/// come back in the order of `dirs`.
+/// What is kept of a successful build.
+pub struct Summary {
+    pub pages: usize,
+    pub warnings: Vec<Problem>,
+}
+
+/// How many compilations Typst's memoised results are kept unused.
+const CACHE_GENERATIONS: usize = 4;
+
+/// Builds every issue in `dirs` with `workers` threads (at least one), calling `done` as each
+/// finishes (for a progress bar); the outcomes come back in the order of `dirs`.
 pub fn build_all(
     project: &Project,
     fonts: Arc<Fonts>,
-    settings: PdfSettings,
-    engine: &EngineOptions,
+    config: &Config,
     dirs: &[PathBuf],
+    workers: usize,
     done: &(dyn Fn(&Outcome) + Sync),
 ) -> Vec<Outcome> {
-    dirs.par_iter()
-        .map_init(
-            || {
-                Pipeline::with_fonts(project.clone(), fonts.clone())
-                    .with_pdf_settings(settings)
-                    .with_engine(engine.clone())
-            },
-            |pipeline, dir| {
-                let started = Instant::now();
-                let result = pipeline.build(dir);
-                let outcome = Outcome {
-                    folder: dir
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
-                    result,
-                    elapsed: started.elapsed(),
-                };
-                done(&outcome);
-                outcome
-            },
-        )
+    let numbers = Arc::new(NumberIndex::scan(project));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..dirs.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers.clamp(1, dirs.len().max(1)) {
+            scope.spawn(|| {
+                let mut pipeline =
+                    Pipeline::with_fonts(project.clone(), fonts.clone(), config.clone());
+                pipeline.set_numbers(numbers.clone());
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(dir) = dirs.get(i) else { break };
+                    let started = Instant::now();
+                    let result = pipeline.build(dir).map(|built| Summary {
+                        pages: built.pages,
+                        warnings: built.warnings,
+                    });
+                    comemo::evict(CACHE_GENERATIONS);
+                    let outcome = Outcome {
+                        id: IssueId::of_dir(dir),
+                        result,
+                        elapsed: started.elapsed(),
+                    };
+                    done(&outcome);
+                    if let Ok(mut results) = results.lock() {
+                        results[i] = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
         .collect()
+}
+
+/// The number of workers to use: one per core.
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }

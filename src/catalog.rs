@@ -2,14 +2,82 @@
 //! disk), one row per bag, read back from the bags themselves and rewritten on every archive.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use walkdir::WalkDir;
 
-use crate::archive::{BagDir, archive_root, bags};
 use crate::bagit::{self, DATA, MANIFEST};
 use crate::output::write_atomic;
 use crate::project::Project;
+
+/// `output/archive`.
+pub fn archive_root(project: &Project) -> PathBuf {
+    project.root.join("output").join("archive")
+}
+
+/// `第034期`, the name of issue folder `034`'s bag.
+pub fn bag_name(folder: &str) -> String {
+    format!("第{folder}期")
+}
+
+/// A bag on disk: `output/archive/<year>/<name>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BagDir {
+    pub path: PathBuf,
+    /// `第034期` or, for a prior version, `第034期.v1`.
+    pub name: String,
+    /// `034`.
+    pub folder: String,
+    /// `None` for the current bag, `Some(1)` for `.v1`.
+    pub version: Option<u32>,
+}
+
+/// Every bag under `output/archive/`, by issue, the current bag before its prior versions (newest
+/// first). Temporary folders of an unfinished archive (names starting with `.`) are not bags.
+pub fn bags(project: &Project) -> Vec<BagDir> {
+    let mut found: Vec<BagDir> = WalkDir::new(archive_root(project))
+        .min_depth(2)
+        .max_depth(2)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir())
+        .filter_map(|e| parse_bag_dir(e.path()))
+        .collect();
+    found.sort_by_key(|b| {
+        (
+            b.folder.clone(),
+            std::cmp::Reverse(b.version.unwrap_or(u32::MAX)),
+        )
+    });
+    found
+}
+
+fn parse_bag_dir(path: &Path) -> Option<BagDir> {
+    let name = path.file_name()?.to_str()?.to_string();
+    let rest = name.strip_prefix('第')?;
+    let (folder, version) = match rest.split_once("期.v") {
+        Some((folder, version)) => (folder, Some(version.parse().ok()?)),
+        None => (rest.strip_suffix('期')?, None),
+    };
+    if folder.len() != 3 || !folder.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(BagDir {
+        path: path.to_path_buf(),
+        folder: folder.to_string(),
+        name,
+        version,
+    })
+}
+
+/// The bags to check: every bag, or those of issue `folder` (current and prior versions).
+pub fn bags_to_verify(project: &Project, folder: Option<&str>) -> Vec<BagDir> {
+    bags(project)
+        .into_iter()
+        .filter(|b| folder.is_none_or(|f| b.folder == f))
+        .collect()
+}
 
 /// One archived version of an issue, as the catalog shows it.
 #[derive(Debug, Clone)]
@@ -62,12 +130,12 @@ fn entry(root: &Path, bag: &BagDir) -> Result<Entry> {
     })
 }
 
-/// Rewrites `index.md` and `index.html` from the bags on disk.
-pub fn write(project: &Project) -> Result<()> {
+/// Rewrites `index.md` and `index.html` from the bags on disk; `name` is the bulletin's name.
+pub fn write(project: &Project, name: &str) -> Result<()> {
     let entries = entries(project)?;
     let root = archive_root(project);
-    write_atomic(&root.join("index.md"), markdown(&entries).as_bytes())?;
-    write_atomic(&root.join("index.html"), html(&entries).as_bytes())
+    write_atomic(&root.join("index.md"), markdown(name, &entries).as_bytes())?;
+    write_atomic(&root.join("index.html"), html(name, &entries).as_bytes())
 }
 
 fn size_text(size: Option<u64>) -> String {
@@ -97,9 +165,9 @@ const HEADER: [&str; 7] = [
 
 const INTRO: &str = "每一期归档为一个 BagIt 文件夹（RFC 8493）：data/ 中是 PDF/A 和生成它的全部源文件。用 bulletin verify 检查归档是否完好。";
 
-pub fn markdown(entries: &[Entry]) -> String {
+pub fn markdown(name: &str, entries: &[Entry]) -> String {
     let cell = |s: &str| s.replace('\\', "\\\\").replace('|', "\\|");
-    let mut out = format!("# 《长艺党建》归档目录\n\n{INTRO}\n\n");
+    let mut out = format!("# 《{}》归档目录\n\n{INTRO}\n\n", cell(name));
     let _ = writeln!(out, "| {} |", HEADER.join(" | "));
     let _ = writeln!(out, "|{}", " --- |".repeat(HEADER.len()));
     for entry in entries {
@@ -122,8 +190,9 @@ pub fn markdown(entries: &[Entry]) -> String {
     out
 }
 
-pub fn html(entries: &[Entry]) -> String {
+pub fn html(name: &str, entries: &[Entry]) -> String {
     let esc = tera::escape_html;
+    let name = esc(name);
     let mut rows = String::new();
     for entry in entries {
         let titles: Vec<String> = entry.titles.iter().map(|t| esc(t)).collect();
@@ -155,7 +224,7 @@ pub fn html(entries: &[Entry]) -> String {
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<title>《长艺党建》归档目录</title>
+<title>《{name}》归档目录</title>
 <style>
 body {{ font-family: sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; }}
@@ -165,7 +234,7 @@ tr.superseded {{ color: #777; }}
 </style>
 </head>
 <body>
-<h1>《长艺党建》归档目录</h1>
+<h1>《{name}》归档目录</h1>
 <p>{}</p>
 <table>
 <thead><tr>{header}</tr></thead>
@@ -211,14 +280,14 @@ mod tests {
 
     #[test]
     fn the_markdown_catalog_escapes_table_separators() {
-        let md = markdown(&[sample()]);
+        let md = markdown("长艺党建", &[sample()]);
         assert!(md.contains("A\\|B；<C>"), "{md}");
         assert!(md.contains("| 2.0 MB |"), "{md}");
     }
 
     #[test]
     fn the_html_catalog_escapes_text_and_encodes_links() {
-        let html = html(&[sample()]);
+        let html = html("长艺党建", &[sample()]);
         assert!(html.contains("&lt;C&gt;"), "{html}");
         assert!(!html.contains("<C>"));
         assert!(html.contains("href=\"2022/%E7%AC%AC034"), "{html}");
@@ -226,5 +295,19 @@ mod tests {
             !html.contains("http"),
             "self-contained: no external resources"
         );
+    }
+
+    #[test]
+    fn bag_folders_are_recognised_by_name_and_version() {
+        let bag = parse_bag_dir(Path::new("/a/2022/第034期")).unwrap();
+        assert_eq!((bag.folder.as_str(), bag.version), ("034", None));
+        let bag = parse_bag_dir(Path::new("/a/2022/第034期.v2")).unwrap();
+        assert_eq!((bag.folder.as_str(), bag.version), ("034", Some(2)));
+        for other in [".第034期.partial-x", "第34期", "第034期.vx", "notes"] {
+            assert!(
+                parse_bag_dir(&Path::new("/a/2022").join(other)).is_none(),
+                "{other}"
+            );
+        }
     }
 }

@@ -1,61 +1,67 @@
-//! Command-line interface: clap types and the dispatch to one function per subcommand.
+//! Command-line interface: the clap types (help texts in Chinese), Chinese messages for clap's own
+//! errors, and the dispatch to one function per subcommand in [`crate::cmd`].
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use std::io::IsTerminal;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use anyhow::Result;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgAction, Args, Parser, Subcommand};
 
-use anyhow::{Context, Result, bail};
-use clap::{Args, Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
-
-use crate::archive::{self, Request};
-use crate::batch;
 use crate::clock;
-use crate::compile::typst_cli;
-use crate::compile::{FontRole, FontSources, Fonts, PdfSettings};
-use crate::diag::{Problems, color_stderr};
+use crate::cmd;
+use crate::compile::{FontSources, PdfSettings};
+use crate::config::Config;
+use crate::diag::Problem;
 use crate::model::{Date, Engine};
-use crate::new_issue;
-use crate::pipeline::{self, EngineOptions, Failure, Pipeline, Prepared};
 use crate::project::Project;
-use crate::watch;
+
+const HELP_TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
 
 /// 《长艺党建》排版工具：把 content/ 中的 YAML 生成 PDF、Typst 和 Markdown。
-/// Writes to stdout; when stdout is closed (`bulletin check | head -1`) the program ends quietly
-/// as other command-line tools do, instead of panicking on the broken pipe as `println!` would.
-fn out(text: std::fmt::Arguments) {
-    use std::io::Write;
-    if std::io::stdout().write_fmt(text).is_err() {
-        std::process::exit(0);
-    }
-}
-
-/// `println!` through [`out`].
-macro_rules! say {
-    ($($arg:tt)*) => {
-        out(format_args!("{}\n", format_args!($($arg)*)))
-    };
-}
-
 #[derive(Debug, Parser)]
-#[command(name = "bulletin", version, about, long_about = None)]
+#[command(
+    name = "bulletin",
+    version,
+    about = "《长艺党建》排版工具：把 content/ 中的 YAML 生成 PDF、Typst 和 Markdown",
+    long_about = None,
+    help_template = HELP_TEMPLATE,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "命令",
+    next_help_heading = "选项",
+    override_usage = "bulletin <命令> [选项]",
+    after_help = "每个命令的说明：bulletin <命令> --help，例如 bulletin build --help。"
+)]
 pub struct Cli {
-    /// 项目文件夹（含 content/bulletin.yaml）；默认从当前文件夹向上查找。
-    #[arg(long, global = true, value_name = "DIR")]
+    /// 项目文件夹（含 content/bulletin.yaml）；默认从当前文件夹向上查找
+    #[arg(long, global = true, value_name = "文件夹")]
     pub root: Option<PathBuf>,
+
+    /// 显示帮助
+    #[arg(short, long, global = true, action = ArgAction::Help)]
+    help: Option<bool>,
+
+    /// 显示版本
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
 
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
+#[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
 pub enum Command {
     /// 生成一期：output/<期号>/第<期号>期.pdf、.typ、.md；加 --all 生成每一期
+    #[command(override_usage = "bulletin build <期号> [选项]\n      bulletin build --all [选项]")]
     Build {
         /// 期号或文件夹，例如 034、34 或 content/034
-        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        #[arg(
+            required_unless_present = "all",
+            conflicts_with = "all",
+            value_name = "期号"
+        )]
         issue: Option<String>,
         /// 生成 content/ 下的每一期（同时生成多期；一期出错不影响其他期），最后列出结果
         #[arg(long)]
@@ -69,15 +75,19 @@ pub enum Command {
         engine: EngineArgs,
     },
     /// 边改边看：先生成一期，以后这一期的文件夹、content/bulletin.yaml、templates/ 或 assets/ 一有改动就重新生成；按 Ctrl-C 结束
+    #[command(override_usage = "bulletin watch <期号> [选项]")]
     Watch {
         /// 期号或文件夹，例如 034、34 或 content/034
+        #[arg(value_name = "期号")]
         issue: String,
         #[command(flatten)]
         fonts: FontArgs,
     },
     /// 检查一期或每一期：和生成时一样读入、核对、排版，报告全部错误和警告，但不写任何文件
+    #[command(override_usage = "bulletin check [期号] [选项]")]
     Check {
         /// 期号或文件夹，例如 034、34 或 content/034；不写就检查 content/ 下的每一期
+        #[arg(value_name = "期号")]
         issue: Option<String>,
         #[command(flatten)]
         fonts: FontArgs,
@@ -88,8 +98,10 @@ pub enum Command {
         engine: EngineArgs,
     },
     /// 归档一期：生成 PDF/A-2b，和全部源文件一起存为 BagIt 文件夹 output/archive/<年份>/第<期号>期/
+    #[command(override_usage = "bulletin archive <期号> [选项]")]
     Archive {
         /// 期号或文件夹，例如 034、34 或 content/034
+        #[arg(value_name = "期号")]
         issue: String,
         /// 取代已经归档的版本，并写明原因；旧版本保留为 第<期号>期.v1 等
         #[arg(long, value_name = "原因")]
@@ -103,21 +115,32 @@ pub enum Command {
         engine: EngineArgs,
     },
     /// 检查归档是否完好：重新计算每个文件的 SHA-256，报告缺少、改动和多出的文件
+    #[command(override_usage = "bulletin verify [期号]")]
     Verify {
         /// 期号，例如 034；不写就检查全部归档
+        #[arg(value_name = "期号")]
         issue: Option<String>,
     },
     /// 合订本：把某一年的各期按期号合成一个 PDF（封面、目录、连续页码），写到 output/volume/<年份>年合订本.pdf
+    #[command(override_usage = "bulletin volume <年份> [选项]")]
     Volume {
         /// 年份，例如 2022（按各期 issue.yaml 的 date 归入年份）
+        #[arg(value_name = "年份")]
         year: i32,
         #[command(flatten)]
         fonts: FontArgs,
     },
-    /// 新建下一期：content/<下一个期号>/issue.yaml（带说明、可直接生成的模板）和空的 photos/ 文件夹
+    /// 新建一期：content/<期号>/issue.yaml（带说明、可直接生成的模板）和空的 photos/ 文件夹；不写期号就用下一个期号
+    #[command(override_usage = "bulletin new [期号] [--date 日期]")]
     New {
-        /// 出刊日期，写成 年-月-日，例如 2022-05-06；不写就用今天（北京时间）
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        /// 期号，例如 036 或 36；不写就用已有的最大期号加一
+        #[arg(value_name = "期号", value_parser = parse_number)]
+        number: Option<u32>,
+        /// 期号（同上，另一种写法）
+        #[arg(long = "number", value_name = "期号", value_parser = parse_number, conflicts_with = "number")]
+        number_option: Option<u32>,
+        /// 出刊日期，例如 2022-05-06 或 2022年5月6日；不写就用今天（北京时间）
+        #[arg(long, value_name = "日期", value_parser = parse_date)]
         date: Option<Date>,
     },
 }
@@ -125,7 +148,7 @@ pub enum Command {
 /// Which fonts a build may use.
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct FontArgs {
-    /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致。
+    /// 只用项目自带的字体（assets/fonts），不用本机安装的字体；各台电脑结果一致
     #[arg(long)]
     pub no_system_fonts: bool,
 }
@@ -133,41 +156,109 @@ pub struct FontArgs {
 /// Which Typst makes the PDF (overrides `engine:` of content/bulletin.yaml).
 #[derive(Debug, Clone, Default, Args)]
 pub struct EngineArgs {
-    /// 排版引擎：embedded（内置的 Typst，默认）或 typst-cli（本机的 typst 程序，须与内置版本相同）；
-    /// 不写就用 content/bulletin.yaml 中的 engine
-    #[arg(long, value_name = "ENGINE", value_parser = parse_engine)]
+    /// 排版引擎：embedded（内置的 Typst，默认）或 typst-cli（本机的 typst 程序，须与内置版本相同）；不写就用 content/bulletin.yaml 中的 engine
+    #[arg(long, value_name = "引擎", value_parser = parse_engine)]
     pub engine: Option<Engine>,
     /// typst 程序的路径（用于 typst-cli 引擎；不写就用 PATH 中的 typst）；写了它而没写 --engine 时用 typst-cli
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "路径")]
     pub typst: Option<PathBuf>,
 }
 
-impl EngineArgs {
-    /// The pipeline's engine options; `--typst` alone asks for the typst-cli engine.
-    fn options(self) -> Result<EngineOptions> {
-        let engine = match (self.engine, &self.typst) {
-            (Some(Engine::Embedded), Some(path)) => bail!(
-                "--typst {} 只用于 typst-cli 引擎，而 --engine 写的是 embedded。\n  提示：去掉 --typst，或改为 --engine typst-cli。",
-                path.display()
-            ),
-            (None, Some(_)) => Some(Engine::TypstCli),
-            (engine, _) => engine,
-        };
-        Ok(EngineOptions {
-            engine,
-            typst: self.typst,
+/// Parses the command line; clap's own errors (an unknown argument, a missing value) come back
+/// as Chinese problems, help and version as text to print.
+pub fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Cli, Parsed> {
+    let matches = command().try_get_matches_from(args);
+    matches
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m))
+        .map_err(|err| match err.kind() {
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Parsed::Info(err.to_string()),
+            _ => Parsed::Error(Box::new(usage_problem(&err))),
         })
-    }
 }
 
-fn parse_engine(s: &str) -> Result<Engine, String> {
-    Engine::parse(s).ok_or_else(|| {
-        format!(
-            "排版引擎「{s}」不存在：可用的是 embedded（内置的 Typst）和 typst-cli（本机的 typst {}，安装：{}）",
-            crate::compile::TYPST_VERSION,
-            typst_cli::install_command()
-        )
-    })
+/// The command definition with Chinese headings on every subcommand too (clap's own are English).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let chinese = |command: clap::Command| {
+        command.help_template(HELP_TEMPLATE).mut_args(|arg| {
+            if arg.is_positional() {
+                arg.help_heading("参数")
+            } else if arg.get_help_heading().is_none() {
+                arg.help_heading("选项")
+            } else {
+                arg
+            }
+        })
+    };
+    chinese(Cli::command()).mut_subcommands(chinese)
+}
+
+/// What parsing gave besides a command to run.
+pub enum Parsed {
+    /// Help or version text (exit code 0).
+    Info(String),
+    /// A mistake on the command line (exit code 2).
+    Error(Box<Problem>),
+}
+
+/// A clap error in Chinese, from its kind and context (never from its English text).
+fn usage_problem(err: &clap::Error) -> Problem {
+    let context = |kind: ContextKind| -> Option<String> {
+        match err.get(kind)? {
+            ContextValue::String(s) => Some(s.clone()),
+            ContextValue::Strings(list) => Some(list.join("、")),
+            ContextValue::StyledStr(s) => Some(s.to_string()),
+            ContextValue::StyledStrs(list) => Some(
+                list.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+            ContextValue::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    let invalid = context(ContextKind::InvalidArg).unwrap_or_default();
+    let value = context(ContextKind::InvalidValue).unwrap_or_default();
+    let suggestion = context(ContextKind::SuggestedArg)
+        .or_else(|| context(ContextKind::SuggestedSubcommand))
+        .map(|s| format!("你是不是想写「{s}」？"))
+        .unwrap_or_default();
+    let help = "运行 bulletin --help 查看全部命令，bulletin <命令> --help 查看一个命令的选项。";
+    let problem = match err.kind() {
+        ErrorKind::InvalidSubcommand => {
+            let name = context(ContextKind::InvalidSubcommand).unwrap_or_default();
+            Problem::error(format!("没有「{name}」这个命令"))
+        }
+        ErrorKind::UnknownArgument => Problem::error(format!("不认识的参数「{invalid}」")),
+        ErrorKind::MissingRequiredArgument => Problem::error(format!("缺少参数：{invalid}")),
+        ErrorKind::MissingSubcommand => Problem::error("缺少命令，例如 build、check、new"),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            // Our value parsers explain themselves in Chinese.
+            let reason = std::error::Error::source(err)
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| format!("「{value}」不是 {invalid} 可以用的值"));
+            Problem::error(reason)
+        }
+        ErrorKind::ArgumentConflict => {
+            let other = context(ContextKind::PriorArg).unwrap_or_default();
+            Problem::error(format!("参数 {invalid} 和 {other} 不能同时使用"))
+        }
+        ErrorKind::TooManyValues => {
+            Problem::error(format!("参数 {invalid} 写了太多次或太多值（{value}）"))
+        }
+        ErrorKind::NoEquals | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            Problem::error(format!("参数 {invalid} 后面要写一个值"))
+        }
+        _ => Problem::error("命令行的写法不对"),
+    };
+    let problem = match suggestion.is_empty() {
+        true => problem,
+        false => problem.hint(suggestion),
+    };
+    problem.hint(help)
 }
 
 /// Runs the parsed command line.
@@ -176,42 +267,38 @@ pub fn run(cli: Cli) -> Result<()> {
     let project = Project::find(&start)?;
     match cli.command {
         Command::Build {
-            issue: Some(issue),
+            issue,
+            all,
             fonts,
             strict_fonts,
             engine,
-            ..
-        } => build(
-            project,
-            &issue,
-            fonts.no_system_fonts,
-            strict_fonts,
-            engine.options()?,
-        ),
-        Command::Build {
-            fonts,
-            strict_fonts,
-            engine,
-            ..
-        } => build_all(
-            project,
-            fonts.no_system_fonts,
-            strict_fonts,
-            engine.options()?,
-        ),
-        Command::Watch { issue, fonts } => watch(project, &issue, fonts.no_system_fonts),
+        } => {
+            let config = Config {
+                strict_fonts,
+                ..config(fonts, engine)?
+            };
+            match (all, issue) {
+                (false, Some(issue)) => cmd::build::one(project, &issue, config),
+                _ => cmd::build::all(project, config),
+            }
+        }
+        Command::Watch { issue, fonts } => {
+            cmd::watch::run(project, &issue, config(fonts, EngineArgs::default())?)
+        }
         Command::Check {
             issue,
             fonts,
             strict_fonts,
             engine,
-        } => check(
-            project,
-            issue.as_deref(),
-            fonts.no_system_fonts,
-            strict_fonts,
-            engine.options()?,
-        ),
+        } => {
+            let mut config = Config {
+                strict_fonts,
+                ..config(fonts, engine)?
+            };
+            // Checking needs the laid-out pages (overflow, missing glyphs), not the PDF.
+            config.pdf.layout_only = true;
+            cmd::check::run(project, issue.as_deref(), config)
+        }
         Command::Archive {
             issue,
             supersede,
@@ -219,504 +306,103 @@ pub fn run(cli: Cli) -> Result<()> {
             archived_at,
             engine,
         } => {
-            let request = Request {
+            let request = crate::archive::Request {
                 supersede,
                 archived_at: archived_at.unwrap_or_else(clock::now_utc),
             };
-            archive(
-                project,
-                &issue,
-                fonts.no_system_fonts,
-                engine.options()?,
-                &request,
-            )
+            cmd::archive::archive(project, &issue, config(fonts, engine)?, &request)
         }
-        Command::Verify { issue } => verify(&project, issue.as_deref()),
-        Command::Volume { year, fonts } => volume(project, year, fonts.no_system_fonts),
-        Command::New { date } => new(&project, date),
+        Command::Verify { issue } => cmd::archive::verify(&project, issue.as_deref()),
+        Command::Volume { year, fonts } => {
+            cmd::volume::run(project, year, config(fonts, EngineArgs::default())?)
+        }
+        Command::New {
+            number,
+            number_option,
+            date,
+        } => cmd::new::run(&project, number.or(number_option), date),
     }
 }
 
-fn font_sources(no_system_fonts: bool) -> FontSources {
-    if no_system_fonts {
-        FontSources::ShippedOnly
-    } else {
-        FontSources::ShippedAndSystem
-    }
-}
-
-/// Print PDFs, recording `SOURCE_DATE_EPOCH` as the creation date if set.
-fn pdf_settings() -> Result<PdfSettings> {
-    Ok(PdfSettings {
-        created: clock::source_date_epoch()?,
-        ..PdfSettings::default()
+/// The build configuration the command line asks for; `SOURCE_DATE_EPOCH` sets the PDF's date.
+fn config(fonts: FontArgs, engine: EngineArgs) -> Result<Config> {
+    let engine_choice = match (engine.engine, &engine.typst) {
+        (Some(Engine::Embedded), Some(path)) => {
+            return Err(Problem::error(format!(
+                "--typst {} 只用于 typst-cli 引擎，而 --engine 写的是 embedded",
+                path.display()
+            ))
+            .hint("去掉 --typst，或改为 --engine typst-cli。")
+            .into_error());
+        }
+        (None, Some(_)) => Some(Engine::TypstCli),
+        (choice, _) => choice,
+    };
+    Ok(Config {
+        fonts: if fonts.no_system_fonts {
+            FontSources::ShippedOnly
+        } else {
+            FontSources::ShippedAndSystem
+        },
+        strict_fonts: false,
+        engine: engine_choice,
+        typst: engine.typst,
+        pdf: PdfSettings {
+            created: clock::source_date_epoch()?,
+            ..PdfSettings::default()
+        },
+        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
     })
 }
 
-/// A pipeline with the fonts and the engine asked for and [`pdf_settings`].
-fn pipeline(project: Project, no_system_fonts: bool, engine: EngineOptions) -> Result<Pipeline> {
-    let settings = pdf_settings()?;
-    Ok(Pipeline::new(project, font_sources(no_system_fonts))?
-        .with_pdf_settings(settings)
-        .with_engine(engine))
-}
-
-/// `path` as the user sees it: relative to the current folder where possible.
-fn show(path: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd)
-        .unwrap_or(path)
-        .display()
-        .to_string()
-}
-
-/// One line naming the face each font role resolved to (R40).
-fn font_report(roles: &[FontRole]) -> String {
-    let parts: Vec<String> = (roles.iter())
-        .map(|role| match &role.resolved {
-            Some(face) if role.substitute => format!("{} {face}（随附的替代字体）", role.name),
-            Some(face) => format!("{} {face}", role.name),
-            None => format!("{} 无可用字体", role.name),
-        })
-        .collect();
-    format!("字体：{}", parts.join("，"))
-}
-
-fn build(
-    project: Project,
-    issue: &str,
-    no_system_fonts: bool,
-    strict_fonts: bool,
-    engine: EngineOptions,
-) -> Result<()> {
-    let dir = project.resolve_issue(issue)?;
-    let started = std::time::Instant::now();
-    let mut pipeline = pipeline(project, no_system_fonts, engine)?;
-    pipeline.set_progress(std::io::stderr().is_terminal());
-    let roles = pipeline.check_fonts(strict_fonts)?;
-    let built = pipeline.build(&dir)?;
-    let color = color_stderr();
-    for warning in &built.warnings {
-        eprintln!("{}", warning.render(color));
-    }
-    say!(
-        "已生成（{} 页，用时 {:.1} 秒）：",
-        built.pages,
-        started.elapsed().as_secs_f64()
-    );
-    say!("  {}", show(&built.paths.pdf));
-    say!("  {}", show(&built.paths.typst));
-    say!("  {}", show(&built.paths.markdown));
-    say!("{}", font_report(&roles));
-    Ok(())
-}
-
-/// Builds the issue, then rebuilds it on every change until Ctrl-C; one status line per build, the
-/// problems of a failed build below it. The last good PDF stays while the issue has errors.
-fn watch(project: Project, issue: &str, no_system_fonts: bool) -> Result<()> {
-    let dir = project.resolve_issue(issue)?;
-    let folder = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut pipeline = pipeline(project, no_system_fonts, EngineOptions::default())?;
-    pipeline.set_progress(std::io::stderr().is_terminal());
-    say!("{}", font_report(&pipeline.check_fonts(false)?));
-    let stop = Arc::new(AtomicBool::new(false));
-    let on_signal = stop.clone();
-    ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst))
-        .context("无法处理 Ctrl-C")?;
-    say!(
-        "正在监视第{folder}期（这一期的文件夹、content/bulletin.yaml、templates/、assets/），改动后自动重新生成；按 Ctrl-C 结束。"
-    );
-    let color = color_stderr();
-    let until = watch::Until {
-        stop: &stop,
-        rebuilds: None,
-    };
-    watch::watch(&mut pipeline, &dir, until, &mut |rebuild| {
-        let at = clock::beijing_time_of_day(clock::now_utc());
-        let seconds = rebuild.elapsed.as_secs_f64();
-        match &rebuild.result {
-            Ok(built) => {
-                let verb = if rebuild.number == 0 {
-                    "已生成"
-                } else {
-                    "已更新"
-                };
-                say!(
-                    "[{at}] 第{folder}期{verb}（{} 页，{seconds:.2} 秒）",
-                    built.pages
-                );
-                for warning in &built.warnings {
-                    eprintln!("{}", warning.render(color));
-                }
-            }
-            Err(err) => {
-                say!("[{at}] 第{folder}期有错误，PDF 保持上一次成功生成的样子（{seconds:.2} 秒）");
-                match err.downcast_ref::<Problems>() {
-                    Some(problems) => eprintln!("{}", problems.render(color)),
-                    None => {
-                        eprintln!("{err}");
-                        for cause in err.chain().skip(1) {
-                            eprintln!("  原因：{cause}");
-                        }
-                    }
-                }
-            }
-        }
-    })?;
-    say!("已停止监视。");
-    Ok(())
-}
-
-/// Builds every issue in parallel with the fonts loaded once; prints each failure and warning, then a
-/// table of the results. Fails (exit code 1) if any issue failed; the others are built all the same.
-fn build_all(
-    project: Project,
-    no_system_fonts: bool,
-    strict_fonts: bool,
-    engine: EngineOptions,
-) -> Result<()> {
-    let dirs = project.issue_dirs();
-    if dirs.is_empty() {
-        say!(
-            "content 文件夹里还没有任何一期，没有要生成的内容。\n  提示：运行 cargo run --release -- new 新建一期。"
-        );
-        return Ok(());
-    }
-    let started = std::time::Instant::now();
-    let settings = pdf_settings()?;
-    let fonts = Fonts::load(&project.fonts_dir(), font_sources(no_system_fonts))?;
-    let roles = pipeline::check_fonts(&fonts, &project, strict_fonts)?;
-    let bar = if std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new(dirs.len() as u64);
-        if let Ok(style) = ProgressStyle::with_template("生成 [{bar:30}] {pos}/{len} 期") {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
-    let outcomes = batch::build_all(&project, fonts, settings, &engine, &dirs, &|_| bar.inc(1));
-    bar.finish_and_clear();
-    let color = color_stderr();
-    for outcome in &outcomes {
-        match &outcome.result {
-            Ok(built) => built
-                .warnings
-                .iter()
-                .for_each(|w| eprintln!("{}", w.render(color))),
-            Err(err) => {
-                eprintln!("第{}期生成失败：{err}", outcome.folder);
-                for cause in err.chain().skip(1) {
-                    eprintln!("  原因：{cause}");
-                }
-            }
-        }
-    }
-    let mut rows = vec![["期号", "结果", "页数", "用时"].map(String::from)];
-    for outcome in &outcomes {
-        let (result, pages) = match &outcome.result {
-            Ok(built) if built.warnings.is_empty() => {
-                ("已生成".to_string(), built.pages.to_string())
-            }
-            Ok(built) => (
-                format!("已生成，{} 条警告", built.warnings.len()),
-                built.pages.to_string(),
-            ),
-            Err(_) => ("失败（原因见上）".to_string(), "—".to_string()),
-        };
-        rows.push([
-            format!("第{}期", outcome.folder),
-            result,
-            pages,
-            format!("{:.1} 秒", outcome.elapsed.as_secs_f64()),
-        ]);
-    }
-    out(format_args!("{}", table(&rows)));
-    say!("{}", font_report(&roles));
-    let failed: Vec<String> = outcomes
-        .iter()
-        .filter(|o| o.result.is_err())
-        .map(|o| format!("第{}期", o.folder))
-        .collect();
-    say!(
-        "共 {} 期：{} 期已生成，{} 期失败；总用时 {:.1} 秒。",
-        outcomes.len(),
-        outcomes.len() - failed.len(),
-        failed.len(),
-        started.elapsed().as_secs_f64()
-    );
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        bail!(
-            "{}生成失败，其他各期已生成。\n  提示：按上面指出的文件、行号修改，再运行 build --all 或只生成出错的那一期。",
-            failed.join("、")
+fn parse_engine(s: &str) -> Result<Engine, String> {
+    Engine::parse(s).ok_or_else(|| {
+        format!(
+            "排版引擎「{s}」不存在：可用的是 embedded（内置的 Typst）和 typst-cli（本机的 typst {}，安装：{}）",
+            crate::compile::TYPST_VERSION,
+            crate::compile::typst_cli::install_command()
         )
-    }
-}
-
-/// Left-aligned columns, measured in terminal cells (a Chinese character takes two).
-fn table(rows: &[[String; 4]]) -> String {
-    use unicode_width::UnicodeWidthStr;
-    let widths: Vec<usize> = (0..4)
-        .map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for row in rows {
-        let mut line = String::new();
-        for (cell, width) in row.iter().zip(&widths) {
-            line.push_str(cell);
-            line.push_str(&" ".repeat(width - cell.width() + 2));
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-/// Runs every stage of a build but the writing, for one issue or all of them; prints the problems,
-/// the warnings and a summary line per issue. Fails (exit code 1) if any issue has errors.
-fn check(
-    project: Project,
-    issue: Option<&str>,
-    no_system_fonts: bool,
-    strict_fonts: bool,
-    engine: EngineOptions,
-) -> Result<()> {
-    let dirs = match issue {
-        Some(issue) => vec![project.resolve_issue(issue)?],
-        None => project.issue_dirs(),
-    };
-    if dirs.is_empty() {
-        say!(
-            "content 文件夹里还没有任何一期，没有要检查的内容。\n  提示：运行 cargo run --release -- new 新建一期。"
-        );
-        return Ok(());
-    }
-    // Checking needs the laid-out pages (overflow, missing glyphs), not the PDF.
-    let settings = PdfSettings {
-        layout_only: true,
-        ..pdf_settings()?
-    };
-    let mut pipeline =
-        pipeline(project.clone(), no_system_fonts, engine)?.with_pdf_settings(settings);
-    say!("{}", font_report(&pipeline.check_fonts(strict_fonts)?));
-    let color = color_stderr();
-    let mut failed = Vec::new();
-    for dir in &dirs {
-        let folder = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let prepared = pipeline.prepare(dir);
-        if let Err(failure) = &prepared.result {
-            eprintln!("{}", check_failure(failure, &project, &prepared, color));
-        }
-        for warning in &prepared.warnings {
-            eprintln!("{}", warning.render(color));
-        }
-        say!("{}", check_summary(&folder, &prepared));
-        if prepared.result.is_err() {
-            failed.push(format!("第{folder}期"));
-        }
-    }
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        bail!(
-            "检查没有通过：{}有错误。\n  提示：按上面指出的文件、行号逐一修改，再运行 check 检查。",
-            failed.join("、")
-        )
-    }
-}
-
-/// A failure as `check` reports it. Nothing is written, so a template's compile error says where
-/// `build` would keep the failing source its line numbers refer to.
-fn check_failure(failure: &Failure, project: &Project, prepared: &Prepared, color: bool) -> String {
-    match failure {
-        Failure::Template { .. } => {
-            let failed = project
-                .relative(&prepared.paths.failed)
-                .display()
-                .to_string();
-            format!(
-                "{failure}\n  提示：check 不写任何文件；运行 build 时，出错的源文件会保存为 {failed}，上面的行号指的就是它。"
-            )
-        }
-        _ => failure.render(color),
-    }
-}
-
-/// 第034期：没有发现问题（8 页） / 第035期：没有错误，4 条警告（1 页） / 第099期：2 处错误
-fn check_summary(folder: &str, prepared: &Prepared) -> String {
-    let warnings = prepared.warnings.len();
-    match &prepared.result {
-        Ok(artifacts) if warnings == 0 => {
-            format!("第{folder}期：没有发现问题（{} 页）", artifacts.pages())
-        }
-        Ok(artifacts) => format!(
-            "第{folder}期：没有错误，{warnings} 条警告（{} 页）",
-            artifacts.pages()
-        ),
-        Err(failure) if warnings == 0 => format!("第{folder}期：{} 处错误", failure.count()),
-        Err(failure) => format!(
-            "第{folder}期：{} 处错误，{warnings} 条警告",
-            failure.count()
-        ),
-    }
-}
-
-fn archive(
-    project: Project,
-    issue: &str,
-    no_system_fonts: bool,
-    engine: EngineOptions,
-    request: &Request,
-) -> Result<()> {
-    let dir = project.resolve_issue(issue)?;
-    let mut pipeline = pipeline(project, no_system_fonts, engine)?;
-    let archived = archive::archive(&mut pipeline, &dir, request)?;
-    let color = color_stderr();
-    for warning in &archived.warnings {
-        eprintln!("{}", warning.render(color));
-    }
-    say!(
-        "已归档（PDF/A-2b，{} 页，{} 个文件）：
-  {}/",
-        archived.pages,
-        archived.files,
-        show(&archived.bag)
-    );
-    if let Some(prior) = &archived.prior {
-        say!("  旧版本保留为 {}/", show(prior));
-    }
-    say!("归档目录已更新：output/archive/index.md、output/archive/index.html");
-    Ok(())
-}
-
-/// Re-hashes every bag (or one issue's) and reports missing, changed and extra files.
-fn verify(project: &Project, issue: Option<&str>) -> Result<()> {
-    let folder = match issue {
-        None => None,
-        Some(arg) => match arg.trim().parse::<u32>() {
-            Ok(number) if number < 1000 => Some(format!("{number:03}")),
-            _ => bail!(
-                "期号「{arg}」无效。
-  提示：写成 034 或 34 这样的数字；不写期号就检查全部归档。"
-            ),
-        },
-    };
-    let bags = archive::bags_to_verify(project, folder.as_deref());
-    if bags.is_empty() {
-        return match folder {
-            Some(folder) => bail!(
-                "第{folder}期还没有归档，output/archive/ 中找不到它。
-  提示：先运行 bulletin archive {folder}。"
-            ),
-            None => {
-                say!("output/archive/ 中还没有任何归档，没有要检查的内容。");
-                Ok(())
-            }
-        };
-    }
-    let mut failed = Vec::new();
-    for bag in &bags {
-        let at = show(&bag.path);
-        let findings = match archive::verify(bag) {
-            Ok(findings) => findings,
-            Err(err) => {
-                say!("{}（{at}）：无法检查", bag.name);
-                eprintln!("  {err:#}");
-                failed.push(bag.name.clone());
-                continue;
-            }
-        };
-        if findings.is_clean() {
-            say!("{}（{at}）：完好，{} 个文件", bag.name, findings.intact);
-            continue;
-        }
-        let count = findings.missing.len() + findings.changed.len() + findings.extra.len();
-        say!("{}（{at}）：发现 {count} 处问题", bag.name);
-        for file in &findings.missing {
-            say!("  缺少：{file}（清单中有，文件不见了）");
-        }
-        for file in &findings.changed {
-            say!("  已改动：{file}（SHA-256 与清单不符）");
-        }
-        for file in &findings.extra {
-            say!("  多出：{file}（不在清单中）");
-        }
-        failed.push(bag.name.clone());
-    }
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        bail!(
-            "归档检查没有通过：{}有问题。
-  提示：归档中的文件不应改动。从备份恢复缺少和改动的文件，把多出的文件移出 data/ 文件夹，再运行 bulletin verify 检查。",
-            failed.join("、")
-        )
-    }
-}
-
-/// Creates the next issue's folder from the skeleton and says what to do next.
-fn volume(project: Project, year: i32, no_system_fonts: bool) -> Result<()> {
-    let started = std::time::Instant::now();
-    let mut pipeline = pipeline(project, no_system_fonts, EngineOptions::default())?;
-    let volume = crate::volume::build_volume(&mut pipeline, year)?;
-    say!(
-        "已生成{year}年合订本（{} 期：第{}期，共 {} 页，用时 {:.1} 秒）：",
-        volume.issues.len(),
-        volume.issues.join("、"),
-        volume.pages,
-        started.elapsed().as_secs_f64()
-    );
-    say!("  {}", show(&volume.pdf));
-    say!("  {}", show(&volume.typst));
-    Ok(())
-}
-
-fn new(project: &Project, date: Option<Date>) -> Result<()> {
-    let date = date.unwrap_or_else(new_issue::today);
-    let created = new_issue::create(project, date)?;
-    let folder = &created.folder;
-    say!("已新建第{folder}期（日期 {}）：", date.chinese());
-    let file = show(&created.file);
-    let photos = format!("{}/", show(&created.photos));
-    let width = file.chars().count().max(photos.chars().count());
-    say!(
-        "  {file:<width$}  本期内容：把其中的「{}……）」换成本期的文字",
-        new_issue::PLACEHOLDER
-    );
-    say!("  {photos:<width$}  本期照片放在这里");
-    say!("下一步：编辑 issue.yaml，然后生成 PDF 看效果：");
-    say!("  cargo run --release -- build {folder}");
-    Ok(())
+    })
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| {
-        format!("日期「{s}」无效：写成 2022-05-06 这样的形式（年-月-日），并且必须是真实存在的日期")
+        format!(
+            "日期「{s}」无效：写成 2022-05-06 或 2022年5月6日 这样的形式，并且必须是真实存在的日期"
+        )
     })
+}
+
+fn parse_number(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(n) if (1..1000).contains(&n) => Ok(n),
+        _ => Err(format!("期号「{s}」无效：写 1–999 的数字，例如 036 或 36")),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use clap::{CommandFactory, Parser};
+    use super::*;
 
-    use super::{Cli, Command};
+    fn parsed(args: &[&str]) -> Result<Cli, Parsed> {
+        parse(args.iter().map(std::ffi::OsString::from))
+    }
 
-    #[test]
-    fn command_line_definition_is_consistent() {
-        Cli::command().debug_assert();
+    fn error(args: &[&str]) -> Problem {
+        match parsed(args) {
+            Err(Parsed::Error(problem)) => *problem,
+            _ => panic!("{args:?} should be refused"),
+        }
     }
 
     #[test]
-    fn build_takes_an_issue_or_all_check_an_optional_issue_and_new_an_optional_date() {
-        let cli = Cli::try_parse_from(["bulletin", "build", "--all"]).unwrap();
+    fn command_line_definition_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn build_takes_an_issue_or_all_check_an_optional_issue_and_new_a_number_and_a_date() {
+        let cli = parsed(&["bulletin", "build", "--all"]).ok().unwrap();
         assert!(matches!(
             cli.command,
             Command::Build {
@@ -725,15 +411,59 @@ mod tests {
                 ..
             }
         ));
-        let cli = Cli::try_parse_from(["bulletin", "check"]).unwrap();
+        let cli = parsed(&["bulletin", "check"]).ok().unwrap();
         assert!(matches!(cli.command, Command::Check { issue: None, .. }));
-        let cli = Cli::try_parse_from(["bulletin", "check", "034"]).unwrap();
-        assert!(matches!(cli.command, Command::Check { issue: Some(i), .. } if i == "034"));
-        let cli = Cli::try_parse_from(["bulletin", "new", "--date", "2022-05-06"]).unwrap();
+        let cli = parsed(&["bulletin", "new", "036", "--date", "2022年5月6日"])
+            .ok()
+            .unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::New { number: Some(36), date: Some(d), .. } if d.to_string() == "2022-05-06"
+        ));
+        let cli = parsed(&["bulletin", "new", "--number", "36"]).ok().unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::New {
+                number_option: Some(36),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn mistakes_on_the_command_line_are_explained_in_chinese() {
+        let p = error(&["bulletin", "new", "--date", "2022-02-30"]);
+        assert!(p.message.starts_with("日期「2022-02-30」无效"), "{p}");
+        let p = error(&["bulletin", "biuld", "034"]);
+        assert_eq!(p.message, "没有「biuld」这个命令");
+        assert!(p.hints[0].contains("build"), "{p}");
+        let p = error(&["bulletin", "build", "034", "--no-sytem-fonts"]);
+        assert_eq!(p.message, "不认识的参数「--no-sytem-fonts」");
+        let p = error(&["bulletin", "watch"]);
+        assert!(p.message.starts_with("缺少参数"), "{p}");
+        for p in [p] {
+            assert!(!p.to_string().contains("error:"), "{p}");
+        }
+    }
+
+    #[test]
+    fn help_is_in_chinese() {
+        let Err(Parsed::Info(help)) = parsed(&["bulletin", "--help"]) else {
+            panic!()
+        };
+        assert!(help.contains("用法：bulletin <命令> [选项]"), "{help}");
+        assert!(help.contains("命令:"), "{help}");
+        assert!(help.contains("显示帮助"), "{help}");
+        for english in ["Usage", "Commands", "Options", "Print help"] {
+            assert!(!help.contains(english), "{english} in\n{help}");
+        }
+        let Err(Parsed::Info(help)) = parsed(&["bulletin", "build", "--help"]) else {
+            panic!()
+        };
+        assert!(help.contains("期号"), "{help}");
         assert!(
-            matches!(cli.command, Command::New { date: Some(d) } if d.to_string() == "2022-05-06")
+            !help.contains("Usage") && !help.contains("Options"),
+            "{help}"
         );
-        let err = Cli::try_parse_from(["bulletin", "new", "--date", "2022-02-30"]).unwrap_err();
-        assert!(err.to_string().contains("日期「2022-02-30」无效"), "{err}");
     }
 }

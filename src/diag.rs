@@ -1,9 +1,11 @@
-//! Problems an editor can cause, located in a file (line and column where known), in Chinese, with a
-//! hint. A build collects all of them and fails once with the whole list.
+//! One diagnostic for everything the tool reports: [`Problem`] (severity, place, message, hints,
+//! causes), made one way and printed by one function, [`Problem::render`]. Problems in the input,
+//! the compiler's diagnostics (kept as data until printed) and failures of the tool itself (a disk
+//! that is full, a folder that cannot be written) all take this form, in Chinese.
 //!
-//! A located problem prints like a compiler diagnostic: the line `file:line:column: 错误：message`,
-//! then the offending source line with its number and carets under the key or value (drawn by
-//! `annotate-snippets`, which measures CJK characters as two columns wide), then the hint.
+//! A located problem prints like a compiler diagnostic: `file:line:column: 错误：message`, the
+//! offending source line with its number and carets under the key or value (drawn by
+//! `annotate-snippets`, which measures CJK characters as two columns wide), then hints and causes.
 //!
 //! ```text
 //! content/099/issue.yaml:4:5: 错误：不认识的键「titel」
@@ -21,6 +23,8 @@ use std::path::{Path, PathBuf};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use anstyle::{AnsiColor, Effects, Style};
 
+use crate::source::{SourceFile, Span};
+
 /// How bad a problem is: an error stops the build, a warning is only reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
@@ -28,100 +32,121 @@ pub enum Severity {
     Warning,
 }
 
-/// One problem in the input.
+/// Where in a file a problem is: 1-based line and column (in characters), the line's text, and how
+/// many characters from the column on are underlined.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The file, relative to the project root where possible.
-    pub file: PathBuf,
-    /// 1-based line and column (in characters).
-    pub position: Option<(usize, usize)>,
-    /// What is wrong, in Chinese.
-    pub message: String,
-    /// How to fix it, in Chinese.
-    pub hint: Option<String>,
-    pub severity: Severity,
-    /// The text of the line `position` names (without its line break), shown under the message.
-    pub source_line: Option<String>,
-    /// How many characters from the column on are underlined (at least one).
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub source_line: String,
     pub length: usize,
 }
 
+/// One thing to report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    /// What is wrong, in Chinese.
+    pub message: String,
+    /// The file, relative to the project root where possible.
+    pub file: Option<PathBuf>,
+    pub location: Option<Location>,
+    /// How to fix it, in Chinese.
+    pub hints: Vec<String>,
+    /// Why it happened, outermost first (e.g. the operating system's reason).
+    pub causes: Vec<String>,
+}
+
 impl Problem {
-    /// An error in `file`.
-    pub fn new(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+    /// An error: the build stops.
+    pub fn error(message: impl Into<String>) -> Self {
         Problem {
-            file: file.as_ref().to_path_buf(),
-            position: None,
-            message: message.into(),
-            hint: None,
             severity: Severity::Error,
-            source_line: None,
-            length: 1,
+            message: message.into(),
+            file: None,
+            location: None,
+            hints: Vec::new(),
+            causes: Vec::new(),
         }
     }
 
-    /// A warning in `file`: reported, but the build goes on.
-    pub fn warning(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+    /// A warning: reported, but the build goes on.
+    pub fn warning(message: impl Into<String>) -> Self {
         Problem {
             severity: Severity::Warning,
-            ..Problem::new(file, message)
+            ..Problem::error(message)
         }
     }
 
-    /// Locates the problem at 1-based `line` and `column` without showing the source line; see
-    /// [`Problem::at_in`].
-    pub fn at(mut self, line: usize, column: usize) -> Self {
-        self.position = Some((line, column));
+    /// About `file` as a whole.
+    pub fn in_file(mut self, file: impl AsRef<Path>) -> Self {
+        self.file = Some(file.as_ref().to_path_buf());
         self
     }
 
-    /// Locates the problem at 1-based `line` and `column` of `text`, the contents of the problem's
-    /// file, and keeps that line to show it.
-    pub fn at_in(mut self, text: &str, line: usize, column: usize) -> Self {
-        self.position = Some((line, column));
-        self.source_line = line
-            .checked_sub(1)
-            .and_then(|index| text.split('\n').nth(index))
-            .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string());
+    /// At `span` of `file`: the characters of the span on its first line are underlined (at least
+    /// one).
+    pub fn at(mut self, file: &SourceFile, span: Span) -> Self {
+        let (line, column) = file.line_column(span.start as usize);
+        let source_line = file.line(line).to_string();
+        let end = (span.end as usize).min(file.text.len());
+        let within = file
+            .text
+            .get(span.start as usize..end)
+            .unwrap_or("")
+            .split('\n')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('\r');
+        self.file = Some(file.path.clone());
+        self.location = Some(Location {
+            line,
+            column,
+            source_line,
+            length: within.chars().count().max(1),
+        });
         self
     }
 
-    /// Locates the problem at byte offset `offset` of `text`, the contents of the problem's file.
-    pub fn at_offset(self, text: &str, offset: usize) -> Self {
-        let (line, column) = line_column(text, offset);
-        self.at_in(text, line, column)
-    }
-
-    /// Underlines `chars` characters from the column on instead of one.
-    pub fn underline(mut self, chars: usize) -> Self {
-        self.length = chars.max(1);
-        self
-    }
-
-    /// Underlines the whole YAML token at the position instead of one character: a key (up to its
-    /// `:`) if one starts there, otherwise the value up to the end of the line or a ` #` comment.
-    pub fn underline_token(self) -> Self {
-        let (Some((_, column)), Some(line)) = (self.position, &self.source_line) else {
+    /// At 1-based `line` and `column` (characters) of `file`, one character underlined. When the
+    /// file's text does not reach that line (it could not be read), the place is still named.
+    pub fn at_line(mut self, file: &SourceFile, line: usize, column: usize) -> Self {
+        if file.line_column(file.text.len()).0 < line {
+            self.file = Some(file.path.clone());
+            self.location = Some(Location {
+                line,
+                column,
+                source_line: String::new(),
+                length: 1,
+            });
             return self;
-        };
-        let rest: String = line.chars().skip(column.saturating_sub(1)).collect();
-        let key_len = rest
-            .find(':')
-            .filter(|&colon| {
-                let key = &rest[..colon];
-                let after = &rest[colon + 1..];
-                !key.is_empty()
-                    && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    && (after.is_empty() || after.starts_with(' '))
-            })
-            .map(|colon| rest[..colon].chars().count());
-        let value = rest.split(" #").next().unwrap_or_default().trim_end();
-        self.underline(key_len.unwrap_or_else(|| value.chars().count()))
+        }
+        let offset = file.offset(line, column.saturating_sub(1));
+        self.at(file, file.span(offset..offset))
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hints.push(hint.into());
         self
+    }
+
+    pub fn cause(mut self, cause: impl fmt::Display) -> Self {
+        self.causes.push(cause.to_string());
+        self
+    }
+
+    /// The 1-based line, if located.
+    pub fn line(&self) -> Option<usize> {
+        self.location.as_ref().map(|l| l.line)
+    }
+
+    /// The 1-based column, if located.
+    pub fn column(&self) -> Option<usize> {
+        self.location.as_ref().map(|l| l.column)
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 
     /// The problem as printed; with `color`, in ANSI colours for a terminal.
@@ -130,35 +155,43 @@ impl Problem {
             Severity::Error => ("错误", ERROR_STYLE, Level::ERROR),
             Severity::Warning => ("警告", WARNING_STYLE, Level::WARNING),
         };
-        let mut location = self.file.display().to_string();
-        if let Some((line, column)) = self.position {
-            location.push_str(&format!(":{line}:{column}"));
+        let mut head = String::new();
+        if let Some(file) = &self.file {
+            head.push_str(&file.display().to_string());
+            if let Some(location) = &self.location {
+                head.push_str(&format!(":{}:{}", location.line, location.column));
+            }
+            head.push(':');
         }
-        let mut out = if color {
-            format!(
-                "{BOLD}{location}:{BOLD:#} {label_style}{label}{label_style:#}{BOLD}：{}{BOLD:#}",
+        let mut out = match (color, head.is_empty()) {
+            (false, false) => format!("{head} {label}：{}", self.message),
+            (false, true) => self.message.clone(),
+            (true, false) => format!(
+                "{BOLD}{head}{BOLD:#} {label_style}{label}{label_style:#}{BOLD}：{}{BOLD:#}",
                 self.message
-            )
-        } else {
-            format!("{location}: {label}：{}", self.message)
+            ),
+            (true, true) => format!("{BOLD}{}{BOLD:#}", self.message),
         };
-        match (self.position, &self.source_line) {
-            (Some((line, column)), Some(text)) => {
+        let notes = (self.hints.iter().map(|h| format!("提示：{h}")))
+            .chain(self.causes.iter().map(|c| format!("原因：{c}")));
+        match self.location.as_ref().filter(|l| !l.source_line.is_empty()) {
+            Some(location) => {
+                let text = location.source_line.as_str();
                 let start = text
                     .char_indices()
-                    .nth(column.saturating_sub(1))
+                    .nth(location.column.saturating_sub(1))
                     .map_or(text.len(), |(i, _)| i);
                 let end = text[start..]
                     .char_indices()
-                    .nth(self.length.max(1))
+                    .nth(location.length.max(1))
                     .map_or(text.len(), |(i, _)| start + i);
                 let mut group = Group::with_level(level).element(
-                    Snippet::source(text.as_str())
-                        .line_start(line)
+                    Snippet::source(text)
+                        .line_start(location.line)
                         .annotation(AnnotationKind::Primary.span(start..end)),
                 );
-                if let Some(hint) = &self.hint {
-                    group = group.element(Level::HELP.no_name().message(format!("提示：{hint}")));
+                for note in notes {
+                    group = group.element(Level::HELP.no_name().message(note));
                 }
                 let renderer = if color {
                     Renderer::styled()
@@ -168,13 +201,18 @@ impl Problem {
                 out.push('\n');
                 out.push_str(&renderer.render(&[group]));
             }
-            _ => {
-                if let Some(hint) = &self.hint {
-                    out.push_str(&format!("\n  提示：{hint}"));
+            None => {
+                for note in notes {
+                    out.push_str(&format!("\n  = {note}"));
                 }
             }
         }
         out
+    }
+
+    /// This problem as an error value (for `?` in functions returning `anyhow::Result`).
+    pub fn into_error(self) -> anyhow::Error {
+        anyhow::Error::new(Problems::from(self))
     }
 }
 
@@ -189,25 +227,26 @@ impl fmt::Display for Problem {
 }
 
 /// Every problem found in one pass; the build stops with all of them at once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Problems(pub Vec<Problem>);
 
 impl Problems {
-    /// All problems as printed, and a count if there are several; with `color`, for a terminal.
+    /// All problems as printed, and a count if there are several errors; with `color`, for a
+    /// terminal.
     pub fn render(&self, color: bool) -> String {
-        let mut out = self
-            .0
-            .iter()
+        let mut out = (self.0.iter())
             .map(|problem| problem.render(color))
             .collect::<Vec<_>>()
             .join("\n");
-        if self.0.len() > 1 {
-            out.push_str(&format!(
-                "\n共 {} 处问题，请逐一修改后重新生成。",
-                self.0.len()
-            ));
+        let errors = self.0.iter().filter(|p| p.is_error()).count();
+        if errors > 1 {
+            out.push_str(&format!("\n共 {errors} 处问题，请逐一修改后重新生成。"));
         }
         out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -225,33 +264,35 @@ impl From<Problem> for Problems {
     }
 }
 
-/// A warning of a build: about the input, located like a problem, or from the Typst compiler
-/// (about the templates, already rendered as text).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Warning {
-    Input(Problem),
-    Compiler(String),
+impl From<Vec<Problem>> for Problems {
+    fn from(problems: Vec<Problem>) -> Self {
+        Problems(problems)
+    }
 }
 
-impl Warning {
-    pub fn render(&self, color: bool) -> String {
-        match self {
-            Warning::Input(problem) => problem.render(color),
-            Warning::Compiler(text) => text.clone(),
+/// An error as printed: problems where the error carries them; otherwise its message with the
+/// chain of causes below it. The one printer for everything that fails.
+pub fn render_error(err: &anyhow::Error, color: bool) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut plain: Option<Problem> = None;
+    for cause in err.chain() {
+        if let Some(problems) = cause.downcast_ref::<Problems>() {
+            if let Some(problem) = plain.take() {
+                out.push(problem.render(color));
+            }
+            out.push(problems.render(color));
+            continue;
+        }
+        match &mut plain {
+            None if out.is_empty() => plain = Some(Problem::error(cause.to_string())),
+            None => out.push(Problem::error(cause.to_string()).render(color)),
+            Some(problem) => problem.causes.push(cause.to_string()),
         }
     }
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.render(false))
+    if let Some(problem) = plain {
+        out.push(problem.render(color));
     }
-}
-
-impl From<Problem> for Warning {
-    fn from(problem: Problem) -> Self {
-        Warning::Input(problem)
-    }
+    out.join("\n")
 }
 
 /// Whether diagnostics on stderr get colours: only on a terminal, and not when `NO_COLOR` is set.
@@ -259,49 +300,46 @@ pub fn color_stderr() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// 1-based line and column (in characters) of byte `offset` in `text`.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::FileId;
 
-    #[test]
-    fn counts_lines_and_columns_in_characters() {
-        let text = "a: 1\n标题: 长艺\n";
-        assert_eq!(line_column(text, 0), (1, 1));
-        assert_eq!(line_column(text, text.find("长").unwrap()), (2, 5));
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(FileId(0), "issue.yaml", text)
     }
 
     #[test]
-    fn prints_file_position_message_and_hint() {
-        let p = Problem::new("content/034/issue.yaml", "缺少字段")
-            .at(3, 5)
+    fn prints_file_message_and_hint_when_not_located() {
+        let p = Problem::error("缺少字段")
+            .in_file("content/034/issue.yaml")
             .hint("加上它");
         assert_eq!(
             p.to_string(),
-            "content/034/issue.yaml:3:5: 错误：缺少字段\n  提示：加上它"
+            "content/034/issue.yaml: 错误：缺少字段\n  = 提示：加上它"
+        );
+        let bare = Problem::error("检查没有通过")
+            .hint("逐一修改")
+            .cause("磁盘已满");
+        assert_eq!(
+            bare.to_string(),
+            "检查没有通过\n  = 提示：逐一修改\n  = 原因：磁盘已满"
         );
     }
 
     #[test]
-    fn shows_the_source_line_with_a_caret_under_the_column() {
-        let text = "number: 99\narticles:\n  - titel: 标题\n";
-        let p = Problem::new("issue.yaml", "不认识的键「titel」")
-            .at_offset(text, text.find("titel").unwrap())
+    fn shows_the_source_line_with_carets_under_the_span() {
+        let f = file("number: 99\narticles:\n  - titel: 标题\n");
+        let at = f.text.find("titel").unwrap();
+        let p = Problem::error("不认识的键「titel」")
+            .at(&f, f.span(at..at + 5))
             .hint("改成 title。");
         assert_eq!(
             p.to_string(),
             "issue.yaml:3:5: 错误：不认识的键「titel」
   |
 3 |   - titel: 标题
-  |     ^
+  |     ^^^^^
   |
   = 提示：改成 title。"
         );
@@ -310,46 +348,29 @@ mod tests {
     #[test]
     fn the_caret_counts_chinese_characters_as_two_columns() {
         // Before the x: 「    - 」 (6 columns), 标题说明 (8) and ： (2), 16 columns in 11 characters.
-        let text = "    - 标题说明：x\n";
-        let shown = |offset| {
-            let p = Problem::new("issue.yaml", "m").at_offset(text, offset);
+        let f = file("    - 标题说明：x\n");
+        let shown = |offset: usize, len: usize| {
+            let p = Problem::error("m").at(&f, f.span(offset..offset + len));
             let lines: Vec<String> = p.to_string().lines().map(String::from).collect();
             assert_eq!(lines[2], "1 |     - 标题说明：x");
             lines[3].clone()
         };
         // The gutter 「  | 」 is 4 columns wide.
         assert_eq!(
-            shown(text.find('x').unwrap()),
+            shown(f.text.find('x').unwrap(), 1),
             format!("  |{}^", " ".repeat(1 + 16))
         );
         // A wide character itself is underlined across both of its columns.
         assert_eq!(
-            shown(text.find('说').unwrap()),
+            shown(f.text.find('说').unwrap(), 3),
             format!("  |{}^^", " ".repeat(1 + 10))
         );
     }
 
     #[test]
-    fn a_key_or_a_value_is_underlined_whole() {
-        let text = "  - titel: 测试标题\n    photo: photos/没有.jpg  # 注释\n    - [1, 2]\n";
-        let caret = |offset: usize| {
-            let p = Problem::new("f", "m")
-                .at_offset(text, offset)
-                .underline_token();
-            let line = p.to_string().lines().nth(3).unwrap().to_string();
-            line.trim_start_matches([' ', '|']).to_string()
-        };
-        assert_eq!(caret(text.find("titel").unwrap()), "^^^^^");
-        assert_eq!(caret(text.find("测试").unwrap()), "^^^^^^^^");
-        // photos/没有.jpg: 11 narrow characters and 2 wide ones; the comment is left out.
-        assert_eq!(caret(text.find("photos/").unwrap()), "^".repeat(15));
-        assert_eq!(caret(text.find("- [").unwrap()), "^^^^^^^^");
-    }
-
-    #[test]
     fn a_warning_is_labelled_as_such_and_colours_only_when_asked() {
-        let text = "a: b\n";
-        let p = Problem::warning("issue.yaml", "注意").at_offset(text, 3);
+        let f = file("a: b\n");
+        let p = Problem::warning("注意").at(&f, f.span(3..4));
         let plain = p.render(false);
         assert!(plain.starts_with("issue.yaml:1:4: 警告：注意\n"), "{plain}");
         assert!(!plain.contains('\x1b'), "{plain:?}");
@@ -357,15 +378,18 @@ mod tests {
     }
 
     #[test]
-    fn a_position_past_the_end_of_its_line_still_shows_the_line() {
-        let text = "title: 标题\n";
-        let p = Problem::new("issue.yaml", "m").at_in(text, 1, 10);
+    fn an_error_chain_prints_its_message_then_its_causes_and_problems_in_place() {
+        let io = std::io::Error::other("No space left on device");
+        let err = anyhow::Error::new(io).context("无法保存 output/034/第034期.pdf");
         assert_eq!(
-            p.to_string(),
-            format!(
-                "issue.yaml:1:10: 错误：m\n  |\n1 | title: 标题\n  |{}^",
-                " ".repeat(1 + 11)
-            )
+            render_error(&err, false),
+            "无法保存 output/034/第034期.pdf\n  = 原因：No space left on device"
+        );
+        let problems = Problems::from(Problem::error("缺少字段").in_file("f.yaml"));
+        let err = anyhow::Error::new(problems).context("第034期生成失败");
+        assert_eq!(
+            render_error(&err, false),
+            "第034期生成失败\nf.yaml: 错误：缺少字段"
         );
     }
 }

@@ -1,24 +1,26 @@
-//! The `bulletin` command: parse arguments, run, print the error with its causes, set the exit code.
+//! The `bulletin` command: parse arguments, run, print what failed, set the exit code.
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use bulletin::cli::{self, Parsed};
+use bulletin::diag::{color_stderr, render_error};
 
 fn main() -> ExitCode {
-    let cli = bulletin::cli::Cli::parse();
-    match bulletin::cli::run(cli) {
+    let cli = match cli::parse(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(Parsed::Info(text)) => {
+            println!("{}", text.trim_end());
+            return ExitCode::SUCCESS;
+        }
+        Err(Parsed::Error(problem)) => {
+            eprintln!("{}", problem.render(color_stderr()));
+            return ExitCode::from(2);
+        }
+    };
+    match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            // The outer messages say what failed, the input's problems (located, coloured on a
-            // terminal) say why.
-            let color = bulletin::diag::color_stderr();
-            for (i, cause) in err.chain().enumerate() {
-                match cause.downcast_ref::<bulletin::diag::Problems>() {
-                    Some(problems) => eprintln!("{}", problems.render(color)),
-                    None if i == 0 => eprintln!("{cause}"),
-                    None => eprintln!("  原因：{cause}"),
-                }
-            }
+            eprintln!("{}", render_error(&err, color_stderr()));
             ExitCode::FAILURE
         }
     }

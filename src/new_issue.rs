@@ -5,12 +5,12 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::diag::Problem;
-use crate::load::SourceFile;
+use crate::files::io_problem;
 use crate::model::Date;
-use crate::project::{ISSUE_FILE, Project};
+use crate::project::{ISSUE_FILE, IssueId, Project};
 
 /// Every placeholder in the skeleton starts with this, so a build can warn about the ones left.
 pub const PLACEHOLDER: &str = "（在这里";
@@ -40,27 +40,52 @@ pub fn next_number(project: &Project) -> u32 {
         .map_or(1, |n| n + 1)
 }
 
-/// Creates content/<next number>/ with the skeleton issue.yaml (dated `date`) and an empty
-/// photos/ folder. Never overwrites: an existing folder of that name is an error.
-pub fn create(project: &Project, date: Date) -> Result<NewIssue> {
-    let number = next_number(project);
-    let folder = format!("{number:03}");
-    let dir = project.content_dir().join(&folder);
+/// Creates content/<number>/ (the next number when none is given) with the skeleton issue.yaml
+/// (dated `date`) and an empty photos/ folder. Never overwrites: an existing folder of that name
+/// is an error.
+pub fn create(project: &Project, number: Option<u32>, date: Date) -> Result<NewIssue> {
+    let number = number.unwrap_or_else(|| next_number(project));
+    let id = IssueId::of_number(number);
+    let folder = id.folder().to_string();
+    let dir = project.issue_dir(&id);
     let shown = project.relative(&dir).display().to_string();
     let exists = || {
-        anyhow::anyhow!(
-            "没有新建第{folder}期：文件夹 {shown} 已经存在（里面没有 issue.yaml），为免覆盖其中的文件，没有做任何改动。\n  提示：这个文件夹如果是为第{folder}期准备的，先把它改名（例如改成 {folder}-旧），运行 new 之后再把里面的照片移到新建的 {shown}/photos/；不需要的话删除它。"
-        )
+        let problem = if dir.join(ISSUE_FILE).exists() {
+            Problem::error(format!(
+                "没有新建第{folder}期：它已经存在（{shown}/{ISSUE_FILE}），没有做任何改动"
+            ))
+            .hint(format!(
+                "要编辑它，直接打开 {shown}/{ISSUE_FILE}；要再新建一期，运行 new（不写期号）取下一个期号。"
+            ))
+        } else {
+            Problem::error(format!(
+                "没有新建第{folder}期：文件夹 {shown} 已经存在（里面没有 issue.yaml），为免覆盖其中的文件，没有做任何改动"
+            ))
+            .hint(format!(
+                "这个文件夹如果是为第{folder}期准备的，先把它改名（例如改成 {folder}-旧），运行 new 之后再把里面的照片移到新建的 {shown}/photos/；不需要的话删除它。"
+            ))
+        };
+        problem.into_error()
     };
     if dir.exists() {
         return Err(exists());
     }
-    // create_dir, not create_dir_all: it fails if the folder appeared in the meantime.
+    // create_dir, not create_dir_all: it fails if the folder appeared in the meantime (another
+    // `new` running at the same moment); `exists` then says what is there.
     match std::fs::create_dir(&dir) {
         Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(exists()),
-        Err(e) => return Err(e).with_context(|| format!("无法创建文件夹 {shown}")),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            // The other `new` may not have written its issue.yaml yet.
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            return Err(exists());
+        }
+        Err(e) => return Err(io_problem(&e, &format!("无法创建文件夹 {shown}")).into_error()),
     }
+    let name = crate::load::read(project, &project.bulletin_file())
+        .ok()
+        .map(|text| crate::source::SourceFile::new(crate::load::BULLETIN, "", text))
+        .and_then(|file| crate::load::parse_bulletin(&file).ok())
+        .map_or_else(|| "简报".to_string(), |b| b.name.text.trim().to_string());
     let created = NewIssue {
         number,
         folder: folder.clone(),
@@ -68,7 +93,7 @@ pub fn create(project: &Project, date: Date) -> Result<NewIssue> {
         photos: dir.join("photos"),
         dir,
     };
-    if let Err(err) = fill(&created, date) {
+    if let Err(err) = fill(&created, date, &name) {
         // Everything in the folder is ours: it did not exist a moment ago.
         let _ = std::fs::remove_dir_all(&created.dir);
         return Err(err);
@@ -76,17 +101,19 @@ pub fn create(project: &Project, date: Date) -> Result<NewIssue> {
     Ok(created)
 }
 
-fn fill(created: &NewIssue, date: Date) -> Result<()> {
-    std::fs::create_dir(&created.photos)
-        .with_context(|| format!("无法创建文件夹 {}", created.photos.display()))?;
+fn fill(created: &NewIssue, date: Date, name: &str) -> Result<()> {
+    let fail = |e: std::io::Error, path: &std::path::Path| {
+        io_problem(&e, &format!("无法写入 {}", path.display())).into_error()
+    };
+    std::fs::create_dir(&created.photos).map_err(|e| fail(e, &created.photos))?;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&created.file)
-        .with_context(|| format!("无法创建 {}", created.file.display()))?;
-    file.write_all(skeleton(created.number, date).as_bytes())
+        .map_err(|e| fail(e, &created.file))?;
+    file.write_all(skeleton(created.number, date, name).as_bytes())
         .and_then(|_| file.sync_all())
-        .with_context(|| format!("写入 {} 失败", created.file.display()))?;
+        .map_err(|e| fail(e, &created.file))?;
     Ok(())
 }
 
@@ -162,12 +189,17 @@ closing:
 /// The skeleton issue.yaml of issue `number`: one article with a title, a lead and a section, each
 /// holding placeholder text 「（在这里……）」; photo, table, findings and closing as commented-out
 /// examples. It builds as it is.
-pub fn skeleton(number: u32, date: Date) -> String {
-    skeleton_with(number, date, commented)
+pub fn skeleton(number: u32, date: Date, name: &str) -> String {
+    skeleton_with(number, date, name, commented)
 }
 
 /// `skeleton`, with `example(text, indent)` deciding how each example stands in the file.
-fn skeleton_with(number: u32, date: Date, example: impl Fn(&str, usize) -> String) -> String {
+fn skeleton_with(
+    number: u32,
+    date: Date,
+    name: &str,
+    example: impl Fn(&str, usize) -> String,
+) -> String {
     let folder = format!("{number:03}");
     let photo = example(PHOTO_EXAMPLE, 10);
     let table = example(TABLE_EXAMPLE, 10);
@@ -177,14 +209,14 @@ fn skeleton_with(number: u32, date: Date, example: impl Fn(&str, usize) -> Strin
     let date_line = format!("date: {date}");
     format!(
         "\
-# 《长艺党建》第{folder}期
+# 《{name}》第{folder}期
 # 这是一期的全部内容，由 bulletin new 新建。把所有「{PLACEHOLDER}……）」换成本期的内容；
 # 用不到的示例（以 # 开头的行）可以留着，也可以删掉：# 后面的内容不会印出来。
 # 写法说明见 content/README.md。缩进只能用空格，不能用 Tab。
 # 随时可以生成看看效果：cargo run --release -- build {folder}
 
 {number_line:<22}# 期号（只写数字），必须和文件夹名 {folder} 一致
-{date_line:<22}# 出刊日期，写成 年-月-日；新建时填的是当天，请改成出刊日期
+{date_line:<22}# 出刊日期，写成 年-月-日（或 2022年7月1日）；新建时填的是当天，请改成出刊日期
 # editor: 党委办公室  # 稿件编辑；不写就用 bulletin.yaml 里的默认值
 
 articles:             # 本期文章，按刊登顺序排列；再加一篇，就照下面的样子再写一个“- title: …”
@@ -217,42 +249,26 @@ fn commented(text: &str, indent: usize) -> String {
         .collect()
 }
 
-/// One warning for each placeholder of the skeleton still in `file` (comment lines aside), so an
-/// issue is not printed with 「（在这里写文章标题）」 in it.
-pub fn placeholder_warnings(file: &SourceFile) -> Vec<Problem> {
-    let mut warnings = Vec::new();
-    let mut offset = 0;
-    for line in file.text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        if line.trim_start().starts_with('#') {
-            continue;
-        }
-        let Some(at) = line.find(PLACEHOLDER) else {
-            continue;
-        };
-        let rest = line[at..].trim_end();
-        let shown = match rest.find('）') {
-            Some(end) => rest[..end + '）'.len_utf8()].to_string(),
-            None => format!("{rest}……"),
-        };
-        warnings.push(
-            Problem::warning(
-                &file.path,
-                format!("「{shown}」是新建时留下的占位文字，还没有换成本期的内容"),
-            )
-            .at_offset(&file.text, start + at)
-            .underline(shown.chars().count())
-            .hint(format!("把整个「{PLACEHOLDER}……）」换成要印出的文字。")),
-        );
-    }
-    warnings
+/// Where a placeholder of the skeleton stands in `text`: (byte offset, the placeholder as shown,
+/// up to its closing 「）」).
+pub fn placeholders(text: &str) -> Vec<(usize, String)> {
+    text.match_indices(PLACEHOLDER)
+        .map(|(at, _)| {
+            let rest = &text[at..];
+            let line = rest.lines().next().unwrap_or(rest).trim_end();
+            let shown = match line.find('）') {
+                Some(end) => line[..end + '）'.len_utf8()].to_string(),
+                None => format!("{line}……"),
+            };
+            (at, shown)
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Block, Issue};
+    use crate::model::BlockKind;
 
     fn date(s: &str) -> Date {
         Date::parse(s).unwrap()
@@ -269,59 +285,68 @@ mod tests {
         assert_eq!(date_from_days(-1), date("1969-12-31"));
     }
 
+    fn parse(text: &str) -> crate::model::Issue {
+        let file = crate::source::SourceFile::new(crate::load::ISSUE, "issue.yaml", text);
+        crate::load::parse_issue(&file).unwrap_or_else(|p| panic!("{p:?}\n{text}"))
+    }
+
     #[test]
     fn the_skeleton_parses_with_one_article_and_placeholders() {
-        let issue = Issue::parse(&skeleton(35, date("2022-05-06"))).unwrap();
-        assert_eq!(issue.number, 35);
-        assert_eq!(issue.date, date("2022-05-06"));
+        let issue = parse(&skeleton(35, date("2022-05-06"), "长艺党建"));
+        assert_eq!(issue.number.value, 35);
+        assert_eq!(issue.date.value, date("2022-05-06"));
         assert_eq!(issue.articles.len(), 1);
         let article = &issue.articles[0];
-        assert!(article.title.starts_with(PLACEHOLDER));
+        assert!(article.title.text.starts_with(PLACEHOLDER));
         assert_eq!(article.lead.len(), 1);
         assert_eq!(article.sections.len(), 1);
         assert_eq!(article.sections[0].body.len(), 1);
         assert!(article.closing.is_empty());
+        assert_eq!(
+            placeholders(&skeleton(35, date("2022-05-06"), "长艺党建"))
+                .iter()
+                .filter(
+                    |(at, _)| !skeleton(35, date("2022-05-06"), "长艺党建")[..*at]
+                        .rsplit('\n')
+                        .next()
+                        .unwrap()
+                        .trim_start()
+                        .starts_with('#')
+                )
+                .count(),
+            4
+        );
     }
 
     #[test]
     fn the_commented_examples_are_valid_where_they_stand() {
-        let active = skeleton_with(1, date("2022-05-06"), |text, indent| {
+        let active = skeleton_with(1, date("2022-05-06"), "长艺党建", |text, indent| {
             text.lines()
                 .map(|line| format!("{:indent$}{line}\n", ""))
                 .collect()
         });
-        let issue = Issue::parse(&active).unwrap_or_else(|e| panic!("{e}\n{active}"));
+        let issue = parse(&active);
         let article = &issue.articles[0];
         let body = &article.sections[0].body;
-        assert!(matches!(&body[1], Block::Photo(p) if p.width == Some(60)));
-        assert!(matches!(&body[2], Block::Table(t) if t.rows[0].len() == t.header.len()));
+        assert!(matches!(&body[1].kind, BlockKind::Photo(p) if p.width == Some(60)));
         assert!(
-            matches!(&body[3], Block::Findings(f) if f.strengths.len() == 1 && f.problems.len() == 1)
+            matches!(&body[2].kind, BlockKind::Table(t) if t.rows[0].cells.len() == t.header.len())
+        );
+        assert!(
+            matches!(&body[3].kind, BlockKind::Findings(f) if f.strengths.len() == 1 && f.problems.len() == 1)
         );
         assert_eq!(article.closing.len(), 1);
     }
 
     #[test]
-    fn placeholders_are_warned_about_outside_comments_only() {
-        let file = SourceFile {
-            path: "content/035/issue.yaml".into(),
-            text:
-                "# 「（在这里……）」\ntitle: （在这里写标题）\n  # - （在这里写）\nlead: 已经写好\n"
-                    .into(),
-        };
-        let warnings = placeholder_warnings(&file);
-        assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(
-            warnings[0].to_string().starts_with(
-                "content/035/issue.yaml:2:8: 警告：「（在这里写标题）」是新建时留下的占位文字"
-            ),
-            "{}",
-            warnings[0]
+    fn placeholders_are_found_with_their_closing_bracket() {
+        let found = placeholders("（在这里写标题）\n已经写好（在这里写\n");
+        assert_eq!(
+            found,
+            [
+                (0, "（在这里写标题）".to_string()),
+                (found[1].0, "（在这里写……".to_string())
+            ]
         );
-        let skeleton = SourceFile {
-            path: "issue.yaml".into(),
-            text: skeleton(35, date("2022-05-06")),
-        };
-        assert_eq!(placeholder_warnings(&skeleton).len(), 4);
     }
 }

@@ -5,30 +5,90 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+use tempfile::NamedTempFile;
+
+use crate::files::io_problem;
+
+/// Prefix of our temporary files: a clean-up may remove stale ones by this name, never others.
+pub const TEMP_PREFIX: &str = ".bulletin-";
 
 /// Writes `bytes` to `path` atomically, creating the folder if needed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().context("output path has no folder")?;
-    std::fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
+    let tmp = temporary(path, bytes)?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| io_problem(&e, &format!("无法保存 {}", path.display())).into_error())?;
+    persist(tmp, path)
+}
+
+/// Writes the files of one build (`files`: final path and contents) so that they are replaced
+/// together: every file is written to a temporary beside its final place first, all are synced to
+/// disk at once, and only then are they renamed into place, the PDF last. A failure before the
+/// renames changes nothing.
+pub fn write_set(paths: &OutputPaths, files: &[(&PathBuf, &[u8])]) -> Result<()> {
+    let mut written = Vec::new();
+    for (path, bytes) in files {
+        written.push((temporary(path, bytes)?, *path));
+    }
+    // One sync for the set: the syncs run together, so the file system commits them together.
+    let synced: Vec<std::io::Result<()>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (written.iter())
+            .map(|(tmp, _)| scope.spawn(|| tmp.as_file().sync_all()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("sync")))
+            })
+            .collect()
+    });
+    for ((_, path), result) in written.iter().zip(&synced) {
+        if let Err(e) = result {
+            return Err(io_problem(e, &format!("无法保存 {}", path.display())).into_error());
+        }
+    }
+    // The PDF is what people open: it is renamed last, so it never stands beside older sources.
+    written.sort_by_key(|(_, path)| **path == paths.pdf);
+    for (tmp, path) in written {
+        persist(tmp, path)?;
+    }
+    if paths.failed.exists() {
+        std::fs::remove_file(&paths.failed).map_err(|e| {
+            io_problem(&e, &format!("无法删除 {}", paths.failed.display())).into_error()
+        })?;
+    }
+    Ok(())
+}
+
+/// A temporary file beside `path` holding `bytes` (not yet synced).
+fn temporary(path: &Path, bytes: &[u8]) -> Result<NamedTempFile> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| anyhow::anyhow!("{} 没有所在的文件夹", path.display()))?;
+    let fail =
+        |e: std::io::Error| io_problem(&e, &format!("无法保存 {}", path.display())).into_error();
+    std::fs::create_dir_all(dir).map_err(fail)?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".bulletin-")
+        .prefix(TEMP_PREFIX)
         .suffix(".tmp")
         .tempfile_in(dir)
-        .with_context(|| format!("无法在 {} 中写入临时文件", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("写入 {} 失败", path.display()))?;
+        .map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
     // tempfile creates private files (0600); an issue's outputs are ordinary documents.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
-            .with_context(|| format!("无法设置 {} 的权限", path.display()))?;
+            .map_err(fail)?;
     }
+    Ok(tmp)
+}
+
+fn persist(tmp: NamedTempFile, path: &Path) -> Result<()> {
     tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("无法保存 {}", path.display()))?;
+        .map_err(|e| io_problem(&e.error, &format!("无法保存 {}", path.display())).into_error())?;
     Ok(())
 }
 
@@ -43,8 +103,8 @@ pub struct OutputPaths {
 }
 
 impl OutputPaths {
-    pub fn new(dir: &Path, folder: &str) -> Self {
-        let stem = format!("第{folder}期");
+    /// The files named `stem` (第034期) in `dir`.
+    pub fn new(dir: &Path, stem: &str) -> Self {
         OutputPaths {
             typst: dir.join(format!("{stem}.typ")),
             markdown: dir.join(format!("{stem}.md")),

@@ -16,10 +16,10 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use sha2::{Digest, Sha256};
 use typst::foundations::Bytes;
 
+use crate::diag::Problem;
 use crate::output::write_atomic;
 
-/// The text width photo widths are a percentage of, in millimetres.
-pub const TEXT_WIDTH_MM: f64 = 156.0;
+use crate::render::TEXT_WIDTH_MM;
 /// Print resolution: more pixels than this per inch of paper are not seen, only carried.
 pub const PRINT_DPI: f64 = 300.0;
 /// The largest photo decoded, in pixels: 1 亿 (100 megapixels; phones take 12 to 50). The messages
@@ -39,21 +39,33 @@ pub enum PhotoError {
     /// More pixels than [`MAX_PIXELS`], by its header.
     TooLarge { width: u32, height: u32 },
     /// The decoder failed: the file is damaged or uses a variant it does not support.
-    Damaged(String),
-    /// The file or the cache could not be read or written.
-    Io(String),
+    Damaged,
+    /// Decoding it would need more memory than allowed.
+    TooMuchMemory,
+    /// The photo or the cache could not be read or written (not the photo's fault).
+    Io(Problem),
 }
 
-impl std::fmt::Display for PhotoError {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+impl PhotoError {
+    /// The problem for photo `file` (as written in issue.yaml), in Chinese with what to do.
+    pub fn problem(&self, file: &str) -> Problem {
+        let retake = "用看图软件打开它检查；能打开的话另存为 JPEG，再替换原文件。";
         match self {
-            PhotoError::NotAnImage => write!(f, "不是可以读取的图片"),
-            PhotoError::TooLarge { width, height } => write!(
-                f,
-                "图片有 {width} × {height} 像素，超过了可以安全处理的 1 亿像素"
-            ),
-            PhotoError::Damaged(reason) => write!(f, "图片已损坏，无法读取（{reason}）"),
-            PhotoError::Io(reason) => write!(f, "{reason}"),
+            PhotoError::NotAnImage => {
+                Problem::error(format!("图片「{file}」无法处理：不是可以读取的图片")).hint(retake)
+            }
+            PhotoError::TooLarge { width, height } => Problem::error(format!(
+                "图片「{file}」有 {width} × {height} 像素，超过了可以安全处理的 1 亿像素"
+            ))
+            .hint("用看图软件把它缩小（例如长边 4000 像素）后另存为 JPEG，再替换原文件。"),
+            PhotoError::Damaged => {
+                Problem::error(format!("图片「{file}」已损坏，无法读取")).hint(retake)
+            }
+            PhotoError::TooMuchMemory => {
+                Problem::error(format!("图片「{file}」解码需要的内存超出了限制"))
+                    .hint("用看图软件把它缩小（例如长边 4000 像素）后另存为 JPEG，再替换原文件。")
+            }
+            PhotoError::Io(problem) => problem.clone(),
         }
     }
 }
@@ -62,12 +74,19 @@ impl From<image::ImageError> for PhotoError {
     fn from(err: image::ImageError) -> Self {
         match err {
             image::ImageError::Unsupported(_) => PhotoError::NotAnImage,
-            image::ImageError::Limits(_) => {
-                PhotoError::Damaged("图片太大，超出了解码的内存限制".into())
-            }
-            other => PhotoError::Damaged(other.to_string()),
+            image::ImageError::Limits(_) => PhotoError::TooMuchMemory,
+            _ => PhotoError::Damaged,
         }
     }
+}
+
+/// A failed write of the photo cache, in Chinese (a full disk is not the photo's fault).
+fn cache_error(err: anyhow::Error, file: &Path) -> PhotoError {
+    let action = format!("无法把处理好的照片存入 {}", file.display());
+    PhotoError::Io(match err.downcast_ref::<std::io::Error>() {
+        Some(io) => crate::files::io_problem(io, &action),
+        None => Problem::error(action).cause(format!("{err:#}")),
+    })
 }
 
 /// The decoder's limits: no photo may make it allocate more than 1 GiB.
@@ -112,7 +131,7 @@ fn turns(orientation: Orientation) -> bool {
 fn decoder(bytes: &[u8]) -> Result<(impl ImageDecoder + '_, Header), PhotoError> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| PhotoError::Io(e.to_string()))?;
+        .map_err(|_| PhotoError::NotAnImage)?;
     let format = reader.format().ok_or(PhotoError::NotAnImage)?;
     reader.limits(limits());
     let mut decoder = reader.into_decoder()?;
@@ -161,14 +180,14 @@ pub fn process(bytes: &[u8], target: u32) -> Result<(Vec<u8>, &'static str), Pho
     if alpha {
         image
             .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
-            .map_err(|e| PhotoError::Damaged(e.to_string()))?;
+            .map_err(|_| PhotoError::Damaged)?;
         Ok((out, "png"))
     } else {
         let encoder = JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
         image
             .to_rgb8()
             .write_with_encoder(encoder)
-            .map_err(|e| PhotoError::Damaged(e.to_string()))?;
+            .map_err(|_| PhotoError::Damaged)?;
         Ok((out, "jpg"))
     }
 }
@@ -227,12 +246,19 @@ impl PhotoCache {
             if write && let Some(bytes) = &prepared.bytes {
                 let file = self.root.join(prepared.vpath.trim_start_matches('/'));
                 if !file.exists() {
-                    write_atomic(&file, bytes).map_err(|e| PhotoError::Io(format!("{e:#}")))?;
+                    write_atomic(&file, bytes).map_err(|e| cache_error(e, &file))?;
                 }
             }
             return Ok(prepared.clone());
         }
-        let bytes = std::fs::read(original).map_err(|e| PhotoError::Io(e.to_string()))?;
+        let bytes = crate::files::read_limited(
+            &self.root,
+            original,
+            crate::validate::photo::MAX_PHOTO_BYTES,
+        )
+        .map_err(|e| {
+            PhotoError::Io(e.problem(original.strip_prefix(&self.root).unwrap_or(original)))
+        })?;
         let prepared = self.prepare_bytes(original, &bytes, target, write)?;
         if let Some(stamp) = stamp {
             self.memo.insert(stamp, prepared.clone());
@@ -285,7 +311,7 @@ impl PhotoCache {
         let vpath = format!("/{CACHE_DIR}/{name}.{ext}");
         if write {
             let file = self.root.join(vpath.trim_start_matches('/'));
-            write_atomic(&file, &processed).map_err(|e| PhotoError::Io(format!("{e:#}")))?;
+            write_atomic(&file, &processed).map_err(|e| cache_error(e, &file))?;
         }
         Ok(Prepared {
             vpath,

@@ -7,14 +7,17 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+
+use crate::diag::Problem;
 use serde::Serialize;
 
-use crate::load::{self, plain};
+use crate::load;
 use crate::model::Date;
 use crate::output::write_atomic;
 use crate::pipeline::Pipeline;
 use crate::render;
+use crate::render::plain;
 
 /// The template of the volume's source, in `templates/`.
 pub const TEMPLATE: &str = "volume.typ";
@@ -67,15 +70,18 @@ pub fn build_volume(pipeline: &mut Pipeline, year: i32) -> Result<Volume> {
                 project.relative(&dir).display()
             ))
         })?;
-        if loaded.issue.date.year == year {
-            issues.push((loaded.issue.number, dir, loaded.issue.date));
+        let date = loaded.issue.date.value;
+        if date.year == year {
+            issues.push((loaded.issue.number.value, dir, date));
         }
         bulletin = Some(loaded.bulletin);
     }
     let Some(bulletin) = bulletin.filter(|_| !issues.is_empty()) else {
-        bail!(
-            "content 里没有 {year} 年出刊的期（按 issue.yaml 的 date 判断），合订本没有生成。\n  提示：检查年份，例如 bulletin volume 2022。"
-        );
+        return Err(Problem::error(format!(
+            "content 里没有 {year} 年出刊的期（按 issue.yaml 的 date 判断），合订本没有生成"
+        ))
+        .hint("检查年份，例如 bulletin volume 2022。")
+        .into_error());
     };
     issues.sort_by_key(|(number, _, _)| *number);
 

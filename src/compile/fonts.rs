@@ -66,11 +66,12 @@ fn role_name(key: &str) -> &str {
 }
 
 /// Where fonts come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FontSources {
     /// Only the shipped fonts: the same PDF on every machine (tests use this).
     ShippedOnly,
     /// Shipped fonts and the system's, so installed official fonts are preferred.
+    #[default]
     ShippedAndSystem,
 }
 
@@ -80,10 +81,12 @@ impl Fonts {
         let mut store = FontStore::new();
         store.extend(fonts::scan(font_dir));
         if store.book().families().next().is_none() {
-            bail!(
-                "在 {} 中没有找到任何字体。\n  提示：这个文件夹应随项目一起提供，请检查项目是否完整（git status）。",
+            return Err(crate::diag::Problem::error(format!(
+                "在 {} 中没有找到任何字体",
                 font_dir.display()
-            );
+            ))
+            .hint("这个文件夹应随项目一起提供，请检查项目是否完整（git status）。")
+            .into_error());
         }
         if sources == FontSources::ShippedAndSystem {
             store.extend(fonts::system());
@@ -101,8 +104,8 @@ impl Fonts {
     pub fn roles(&self, chains_file: &Path) -> Result<Vec<FontRole>> {
         let text = std::fs::read_to_string(chains_file)
             .with_context(|| format!("无法读取 {}", chains_file.display()))?;
-        let chains: BTreeMap<String, Vec<String>> = serde_yaml::from_str(&text)
-            .with_context(|| format!("{} 的格式不对", chains_file.display()))?;
+        let chains =
+            chains(&text).with_context(|| format!("{} 的格式不对", chains_file.display()))?;
         let book = self.store.book();
         let mut roles: Vec<FontRole> = chains
             .into_iter()
@@ -143,6 +146,28 @@ impl Fonts {
     pub(crate) fn font(&self, index: usize) -> Option<typst::text::Font> {
         self.store.font(index)
     }
+}
+
+/// The chains of fonts.yaml: each role's key and its families, in order.
+fn chains(text: &str) -> Result<BTreeMap<String, Vec<String>>> {
+    use crate::yaml::NodeKind;
+    let file = crate::source::SourceFile::new(crate::source::FileId(0), "fonts.yaml", text);
+    let root = crate::yaml::parse(&file, &[])
+        .map_err(|problems| anyhow::anyhow!("{}", crate::diag::Problems(problems)))?;
+    let NodeKind::Map(entries) = &root.kind else {
+        bail!("应是“角色: [字体, …]”的形式");
+    };
+    let mut chains = BTreeMap::new();
+    for entry in entries {
+        let NodeKind::Seq(items) = &entry.value.kind else {
+            bail!("「{}」应是一组字体名", entry.key);
+        };
+        let families = (items.iter())
+            .filter_map(|item| item.scalar().map(|s| s.text.trim().to_string()))
+            .collect();
+        chains.insert(entry.key.clone(), families);
+    }
+    Ok(chains)
 }
 
 #[cfg(test)]

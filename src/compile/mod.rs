@@ -20,7 +20,9 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 pub use fonts::{FontRole, FontSources, Fonts};
 pub use world::ProjectWorld;
 
+use crate::diag::Problem;
 use crate::model::Date;
+use crate::source::{FileId, SourceFile};
 
 /// The version of the embedded Typst compiler; the `typst-cli` engine insists on the same.
 /// (A unit test holds it to the version the linked `typst` crate reports.)
@@ -30,38 +32,27 @@ pub const TYPST_VERSION: &str = "0.15.1";
 pub struct Compiled {
     pub document: PagedDocument,
     pub pdf: Vec<u8>,
-    /// Compiler warnings, already rendered as text with file:line:column.
-    pub warnings: Vec<String>,
+    /// Compiler warnings, located in the sources.
+    pub warnings: Vec<Problem>,
 }
 
 /// Why compilation failed.
 #[derive(Debug)]
 pub enum CompileError {
-    /// The compiler rejected the generated source (rendered diagnostics, file:line:column).
-    Typst(Vec<String>),
+    /// The compiler rejected the source: its diagnostics, located in the sources.
+    Typst(Vec<Problem>),
     /// Characters no available font has, in order of appearance.
     MissingGlyphs(Vec<char>),
 }
 
-impl std::fmt::Display for CompileError {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        match self {
-            CompileError::Typst(messages) => {
-                writeln!(f, "Typst 编译失败：")?;
-                write!(f, "{}", messages.join("\n"))
-            }
-            CompileError::MissingGlyphs(chars) => {
-                let list: Vec<String> = chars
-                    .iter()
-                    .map(|c| format!("「{c}」(U+{:04X})", *c as u32))
-                    .collect();
-                write!(f, "没有任何可用字体包含这些字符：{}", list.join("、"))
-            }
-        }
-    }
+/// The generated source being compiled: its path inside the project as the compiler sees it
+/// (`/output/034/第034期.typ`), the path its problems name (where `build` keeps a failing source,
+/// `output/034/第034期.failed.typ`), and its text.
+pub struct MainSource<'a> {
+    pub vpath: &'a str,
+    pub shown: &'a Path,
+    pub text: String,
 }
-
-impl std::error::Error for CompileError {}
 
 /// The `sys.inputs` an archival build passes to the templates (`typst compile --input colour=rgb`):
 /// PDF/A-2b as Typst writes it has no CMYK output intent, so the templates' DeviceCMYK red must
@@ -83,12 +74,13 @@ pub struct PdfSettings {
 /// `date`.
 pub fn compile(
     world: &mut ProjectWorld,
-    vpath: &str,
-    source: String,
+    main: MainSource,
     date: Date,
     settings: &PdfSettings,
 ) -> Result<Compiled, CompileError> {
-    let (document, warnings) = layout_checked(world, vpath, source, date)?;
+    let vpath = main.vpath;
+    let shown = main.shown;
+    let (document, warnings) = layout_checked(world, main, date)?;
     if settings.layout_only {
         return Ok(Compiled {
             document,
@@ -107,13 +99,19 @@ pub fn compile(
                 at.minute(),
                 at.second(),
             )
-            .ok_or_else(|| CompileError::Typst(vec![format!("无效的创建时间 {at}")]))?
+            .ok_or_else(|| {
+                CompileError::Typst(vec![Problem::error(format!("无效的创建时间 {at}"))])
+            })?
         }
         None => today(date)?,
     };
     let standards = if settings.archival {
-        PdfStandards::new(&[PdfStandard::A_2b])
-            .map_err(|e| CompileError::Typst(vec![format!("PDF/A-2b 设置无效：{}", e.message())]))?
+        PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| {
+            CompileError::Typst(vec![Problem::error(format!(
+                "PDF/A-2b 设置无效：{}",
+                e.message()
+            ))])
+        })?
     } else {
         PdfStandards::default()
     };
@@ -126,7 +124,12 @@ pub fn compile(
         ..PdfOptions::default()
     };
     let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
-        CompileError::Typst(errors.iter().map(|d| render_diagnostic(world, d)).collect())
+        CompileError::Typst(
+            errors
+                .iter()
+                .map(|d| diagnostic(world, d, vpath, shown))
+                .collect(),
+        )
     })?;
     Ok(Compiled {
         document,
@@ -140,11 +143,10 @@ pub fn compile(
 /// characters either, and the laid-out pages give the page count.
 pub fn layout_checked(
     world: &mut ProjectWorld,
-    vpath: &str,
-    source: String,
+    main: MainSource,
     date: Date,
-) -> Result<(PagedDocument, Vec<String>), CompileError> {
-    let (document, warnings) = layout(world, vpath, source, date)?;
+) -> Result<(PagedDocument, Vec<Problem>), CompileError> {
+    let (document, warnings) = layout(world, main, date)?;
     let missing = missing_glyphs(&document);
     if !missing.is_empty() {
         return Err(CompileError::MissingGlyphs(missing));
@@ -169,28 +171,33 @@ pub fn creation_timestamp(settings: &PdfSettings, date: Date) -> i64 {
 /// Lays out `source` into pages without exporting them (for tests and checks that measure pages).
 pub fn layout(
     world: &mut ProjectWorld,
-    vpath: &str,
-    source: String,
+    main: MainSource,
     date: Date,
-) -> Result<(PagedDocument, Vec<String>), CompileError> {
-    world.set_main(vpath, source, today(date)?);
+) -> Result<(PagedDocument, Vec<Problem>), CompileError> {
+    let (vpath, shown) = (main.vpath, main.shown);
+    world.set_main(vpath, main.text, today(date)?);
     let warned = typst::compile::<PagedDocument>(world);
     // The font chains list official faces that most machines lack; their absence is expected.
     let warnings = warned
         .warnings
         .iter()
         .filter(|d| !d.message.starts_with("unknown font family"))
-        .map(|d| render_diagnostic(world, d))
+        .map(|d| diagnostic(world, d, vpath, shown))
         .collect();
     let document = warned.output.map_err(|errors| {
-        CompileError::Typst(errors.iter().map(|d| render_diagnostic(world, d)).collect())
+        CompileError::Typst(
+            errors
+                .iter()
+                .map(|d| diagnostic(world, d, vpath, shown))
+                .collect(),
+        )
     })?;
     Ok((document, warnings))
 }
 
 fn today(date: Date) -> Result<Datetime, CompileError> {
     Datetime::from_ymd(date.year, date.month, date.day)
-        .ok_or_else(|| CompileError::Typst(vec![format!("无效日期 {date}")]))
+        .ok_or_else(|| CompileError::Typst(vec![Problem::error(format!("无效日期 {date}"))]))
 }
 
 /// The text of the laid-out pages, in reading order of the frames (text runs joined without spaces).
@@ -238,28 +245,31 @@ pub fn missing_glyphs(document: &PagedDocument) -> Vec<char> {
     out
 }
 
-/// One diagnostic as `file:line:column: message` plus hints, the file relative to the project.
-fn render_diagnostic(world: &ProjectWorld, diag: &SourceDiagnostic) -> String {
-    let kind = match diag.severity {
-        Severity::Error => "错误",
-        Severity::Warning => "警告",
+/// A compiler diagnostic as a problem located in its source: the main source under the name
+/// `shown`, other files (the theme) under their path in the project.
+fn diagnostic(world: &ProjectWorld, diag: &SourceDiagnostic, main: &str, shown: &Path) -> Problem {
+    let problem = match diag.severity {
+        Severity::Error => Problem::error(format!("（Typst）{}", diag.message)),
+        Severity::Warning => Problem::warning(format!("（Typst）{}", diag.message)),
     };
-    let location = diag
-        .span
-        .id()
-        .and_then(|id| {
-            let source: Source = world.source(id).ok()?;
-            let range = world.range(diag.span)?;
-            let (line, column) = source.lines().byte_to_line_column(range.start)?;
-            let path = id.vpath().get_without_slash().to_string();
-            Some(format!("{path}:{}:{}: ", line + 1, column + 1))
-        })
-        .unwrap_or_default();
-    let mut out = format!("{location}{kind}（Typst）：{}", diag.message);
+    let located = diag.span.id().and_then(|id| {
+        let source: Source = world.source(id).ok()?;
+        let range = world.range(diag.span)?;
+        let vpath = id.vpath().get_with_slash().to_string();
+        let path = if vpath == main {
+            shown.to_path_buf()
+        } else {
+            PathBuf::from(vpath.trim_start_matches('/'))
+        };
+        let file = SourceFile::new(FileId(0), path, source.text());
+        let span = file.span(range);
+        Some(problem.clone().at(&file, span))
+    });
+    let mut problem = located.unwrap_or(problem);
     for hint in &diag.hints {
-        out.push_str(&format!("\n  提示：{}", hint.v));
+        problem = problem.hint(hint.v.to_string());
     }
-    out
+    problem
 }
 
 /// The path of the generated source inside the project, as the compiler sees it.

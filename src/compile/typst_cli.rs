@@ -10,9 +10,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use super::{CompileError, TYPST_VERSION};
+use crate::diag::Problem;
+use crate::source::{FileId, SourceFile};
 
 /// The command that installs the matching typst-cli.
 pub fn install_command() -> String {
@@ -32,9 +34,8 @@ pub struct Export<'a> {
     pub root: &'a Path,
     /// The generated source, fed on stdin (so nothing is written before the build succeeds).
     pub source: &'a str,
-    /// The path of the generated source relative to the root (`output/034/第034期.typ`), named in
-    /// the diagnostics in place of typst-cli's `<stdin>`.
-    pub source_name: &'a str,
+    /// The path the diagnostics name in place of typst-cli's `<stdin>` (the generated source).
+    pub source_name: &'a Path,
     /// The shipped fonts (`--font-path`).
     pub font_dir: &'a Path,
     /// Whether the machine's fonts may be used too (otherwise `--ignore-system-fonts`).
@@ -66,14 +67,20 @@ impl TypstCli {
                 } else {
                     "没有找到 typst 命令（PATH 中没有 typst）".to_string()
                 };
-                bail!(
-                    "{place}；排版引擎 typst-cli 需要 typst {TYPST_VERSION}（与内置的 Typst 同一版本）。\n  提示：运行 {install} 安装；已安装在别处时用 --typst 指定它的路径；\n        或者改用内置引擎：去掉 --engine typst-cli，或把 content/bulletin.yaml 中的 engine 改为 embedded。"
-                )
+                return Err(Problem::error(format!(
+                    "{place}；排版引擎 typst-cli 需要 typst {TYPST_VERSION}（与内置的 Typst 同一版本）"
+                ))
+                .hint(format!("运行 {install} 安装；已安装在别处时用 --typst 指定它的路径。"))
+                .hint("或者改用内置引擎：去掉 --engine typst-cli，或把 content/bulletin.yaml 中的 engine 改为 embedded。")
+                .into_error());
             }
             Err(err) => {
-                return Err(err).with_context(|| {
-                    format!("无法运行 {shown} --version。\n  提示：检查它是否是可执行的 typst 程序，或运行 {install} 重新安装。")
-                });
+                return Err(Problem::error(format!("无法运行 {shown} --version"))
+                    .hint(format!(
+                        "检查它是否是可执行的 typst 程序，或运行 {install} 重新安装。"
+                    ))
+                    .cause(err)
+                    .into_error());
             }
         };
         let stdout = String::from_utf8_lossy(&output.stdout);
@@ -86,9 +93,13 @@ impl TypstCli {
                     stdout.trim()
                 ),
             };
-            bail!(
-                "{shown} {found}，排版引擎 typst-cli 需要 typst {TYPST_VERSION}（与内置的 Typst 同一版本，两者排出的版面才一致）。\n  提示：运行 {install} 安装这一版本；已安装在别处时用 --typst 指定它的路径。"
-            );
+            return Err(Problem::error(format!(
+                "{shown} {found}，排版引擎 typst-cli 需要 typst {TYPST_VERSION}（与内置的 Typst 同一版本，两者排出的版面才一致）"
+            ))
+            .hint(format!(
+                "运行 {install} 安装这一版本；已安装在别处时用 --typst 指定它的路径。"
+            ))
+            .into_error());
         }
         Ok(TypstCli { program })
     }
@@ -163,16 +174,26 @@ impl TypstCli {
             .map_err(EngineError::Other)?;
         let stderr = String::from_utf8_lossy(&output.stderr);
         if !output.status.success() {
-            let messages = diagnostics(&stderr, export.source_name, "error");
-            if messages.is_empty() {
-                return Err(EngineError::Other(anyhow::anyhow!(
-                    "{} 没有生成 PDF（{}）：\n{}\n  提示：确认它能正常运行；或者改用内置引擎（engine: embedded）。",
-                    self.program.display(),
-                    output.status,
-                    stderr.trim_end()
-                )));
+            let read = |path: &Path| -> Option<String> {
+                if path == Path::new("<stdin>") {
+                    return Some(export.source.to_string());
+                }
+                std::fs::read_to_string(export.root.join(path)).ok()
+            };
+            let problems = diagnostics(&stderr, export.source_name, "error", &read);
+            if problems.is_empty() {
+                return Err(EngineError::Other(
+                    Problem::error(format!(
+                        "{} 没有生成 PDF（{}）",
+                        self.program.display(),
+                        output.status
+                    ))
+                    .hint("确认它能正常运行；或者改用内置引擎（engine: embedded）。")
+                    .cause(stderr.trim_end())
+                    .into_error(),
+                ));
             }
-            return Err(EngineError::Typst(CompileError::Typst(messages)));
+            return Err(EngineError::Typst(CompileError::Typst(problems)));
         }
         written
             .with_context(|| format!("无法把源文件交给 {}", self.program.display()))
@@ -200,23 +221,24 @@ fn version_of(output: &str) -> Option<&str> {
     words.next()
 }
 
-/// typst-cli's human-format diagnostics of severity `severity` (`error` or `warning`) as the
-/// embedded compiler renders them: `file:line:column: 错误（Typst）：message`, then `  提示：hint`
-/// lines. `<stdin>` (the generated source) is named `source_name`.
+/// typst-cli's human-format diagnostics of severity `severity` (`error` or `warning`) as problems
+/// located like the embedded compiler's. `<stdin>` (the generated source) is named `source_name`;
+/// `read` gives a file's text (by the path typst-cli prints) to show the offending line.
 ///
 /// typst-cli prints each diagnostic as a header `error: message`, then `┌─ file:line:column` and
 /// the source excerpt, then `= hint: …` notes; indented trace lines (`while calling `photo` at
 /// file:line:column`) may follow, and are left out as the embedded form leaves out the trace.
-/// Columns are made 1-based ([`location_of`]).
-pub fn diagnostics(stderr: &str, source_name: &str, severity: &str) -> Vec<String> {
-    let kind = if severity == "error" {
-        "错误"
-    } else {
-        "警告"
-    };
+/// typst-cli's column is the count of characters before the span (0-based, although
+/// codespan-reporting means it to be 1-based), like the embedded form's before it adds one.
+pub fn diagnostics(
+    stderr: &str,
+    source_name: &Path,
+    severity: &str,
+    read: &dyn Fn(&Path) -> Option<String>,
+) -> Vec<Problem> {
     struct Diagnostic {
         message: String,
-        location: Option<String>,
+        location: Option<(PathBuf, usize, usize)>,
         hints: Vec<String>,
     }
     let mut found: Vec<Diagnostic> = Vec::new();
@@ -236,7 +258,7 @@ pub fn diagnostics(stderr: &str, source_name: &str, severity: &str) -> Vec<Strin
             let trimmed = line.trim_start();
             if let Some(location) = trimmed.strip_prefix("┌─") {
                 if diag.location.is_none() {
-                    diag.location = Some(location_of(location.trim(), source_name));
+                    diag.location = location_of(location.trim());
                 }
             } else if let Some(hint) = trimmed.strip_prefix("= hint:") {
                 diag.hints.push(hint.trim().to_string());
@@ -247,32 +269,37 @@ pub fn diagnostics(stderr: &str, source_name: &str, severity: &str) -> Vec<Strin
     found
         .into_iter()
         .map(|diag| {
-            let location = diag.location.map(|l| format!("{l}: ")).unwrap_or_default();
-            let mut out = format!("{location}{kind}（Typst）：{}", diag.message);
-            for hint in &diag.hints {
-                out.push_str(&format!("\n  提示：{hint}"));
+            let mut problem = match severity {
+                "error" => Problem::error(format!("（Typst）{}", diag.message)),
+                _ => Problem::warning(format!("（Typst）{}", diag.message)),
+            };
+            if let Some((path, line, column)) = diag.location {
+                let text = read(&path).unwrap_or_default();
+                let shown = if path == Path::new("<stdin>") {
+                    source_name.to_path_buf()
+                } else {
+                    path
+                };
+                let file = SourceFile::new(FileId(0), shown, text);
+                problem = problem.at_line(&file, line, column + 1);
             }
-            out
+            for hint in diag.hints {
+                problem = problem.hint(hint);
+            }
+            problem
         })
         .collect()
 }
 
-/// typst-cli's `file:line:column` as the embedded compiler writes it. typst-cli prints the column
-/// as typst-kit's `column_number` gives it, the count of characters before the span (0-based,
-/// although codespan-reporting means it to be 1-based); the embedded form counts from 1, like the
-/// line. `<stdin>` becomes `source_name`.
-fn location_of(location: &str, source_name: &str) -> String {
-    let location = match location.strip_prefix("<stdin>") {
-        Some(rest) => format!("{source_name}{rest}"),
-        None => location.to_string(),
-    };
-    let column = location
-        .rsplit_once(':')
-        .and_then(|(head, column)| Some((head, column.parse::<usize>().ok()?)));
-    match column {
-        Some((head, column)) => format!("{head}:{}", column + 1),
-        None => location,
-    }
+/// typst-cli's `file:line:column` (column 0-based, see [`diagnostics`]).
+fn location_of(location: &str) -> Option<(PathBuf, usize, usize)> {
+    let (rest, column) = location.rsplit_once(':')?;
+    let (path, line) = rest.rsplit_once(':')?;
+    Some((
+        PathBuf::from(path),
+        line.parse().ok()?,
+        column.parse().ok()?,
+    ))
 }
 
 /// The message of a diagnostic header `error: message` (or `error[code]: message`) of `severity`.
@@ -315,31 +342,62 @@ error: file not found (searched at /tmp/p/content/034/photos/09.jpg)
 
 ";
 
+    fn shown(problems: &[Problem]) -> Vec<String> {
+        problems.iter().map(|p| p.to_string()).collect()
+    }
+
     #[test]
     fn errors_of_typst_cli_take_the_form_of_the_embedded_compilers() {
-        let messages = diagnostics(STDERR, "output/034/第034期.typ", "error");
+        let main = Path::new("output/034/第034期.failed.typ");
+        let read = |path: &Path| -> Option<String> {
+            (path == Path::new("templates/theme.typ")).then(|| {
+                let mut lines = vec![String::new(); 88];
+                lines[2] = "#set text(font: (\"FangSong_GB2312\",))".into();
+                lines[87] = "  image(path)".into();
+                lines.join("\n")
+            })
+        };
+        let errors = diagnostics(STDERR, main, "error", &read);
+        assert_eq!(errors.len(), 2);
         assert_eq!(
-            messages,
-            vec![
-                "output/034/第034期.typ:12:2: 错误（Typst）：unknown variable: nosuch\n  提示：if you meant to display this as text, escape it".to_string(),
-                "templates/theme.typ:88:9: 错误（Typst）：file not found (searched at /tmp/p/content/034/photos/09.jpg)\n  提示：the path is relative to the project root\n  提示：check the spelling".to_string(),
-            ]
+            (
+                errors[0].file.as_deref(),
+                errors[0].line(),
+                errors[0].column()
+            ),
+            (Some(main), Some(12), Some(2))
         );
-        let warnings = diagnostics(STDERR, "output/034/第034期.typ", "warning");
+        assert_eq!(errors[0].message, "（Typst）unknown variable: nosuch");
         assert_eq!(
-            warnings,
-            vec![
-                "templates/theme.typ:3:10: 警告（Typst）：unknown font family: fangsong_gb2312"
-                    .to_string()
-            ]
+            errors[1].to_string(),
+            "templates/theme.typ:88:9: 错误：（Typst）file not found (searched at /tmp/p/content/034/photos/09.jpg)
+   |
+88 |   image(path)
+   |         ^
+   |
+   = 提示：the path is relative to the project root
+   = 提示：check the spelling"
+        );
+        let warnings = diagnostics(STDERR, main, "warning", &read);
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0]
+                .to_string()
+                .starts_with("templates/theme.typ:3:10: 警告：（Typst）unknown font family")
         );
     }
 
     #[test]
     fn an_error_without_a_location_keeps_its_message() {
-        let messages = diagnostics("error: input file not found\n", "x.typ", "error");
-        assert_eq!(messages, vec!["错误（Typst）：input file not found"]);
-        assert!(diagnostics("some crash\n", "x.typ", "error").is_empty());
+        let none = |_: &Path| None;
+        let problems = diagnostics(
+            "error: input file not found\n",
+            Path::new("x.typ"),
+            "error",
+            &none,
+        );
+        assert_eq!(shown(&problems), vec!["（Typst）input file not found"]);
+        assert!(diagnostics("some crash\n", Path::new("x.typ"), "error", &none).is_empty());
     }
 
     #[test]
@@ -354,7 +412,7 @@ error: file not found (searched at /tmp/p/content/034/photos/09.jpg)
         let export = Export {
             root: Path::new("/p"),
             source: "",
-            source_name: "output/034/第034期.typ",
+            source_name: Path::new("output/034/第034期.typ"),
             font_dir: Path::new("/p/assets/fonts"),
             system_fonts: false,
             created: 1_651_363_200,

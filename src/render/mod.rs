@@ -11,7 +11,12 @@ use anyhow::{Context, Result};
 use tera::{Tera, Value};
 
 use crate::markup::{escape_markdown, escape_string, escape_text};
-pub use view::{DEFAULT_PHOTO_WIDTH, IssueView, issue_view};
+pub use view::{DEFAULT_PHOTO_WIDTH, IssueView, issue_view, plain};
+
+/// The 版心 (type area) of GB/T 9704: 156 × 225 mm on A4. Photo widths are percentages of its
+/// width; the theme's margins make the same area.
+pub const TEXT_WIDTH_MM: f64 = 156.0;
+pub const TEXT_HEIGHT_MM: f64 = 225.0;
 
 /// The two templates, each in its own Tera instance because the escape function is per instance.
 pub struct Templates {

@@ -5,9 +5,11 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::load::{Loaded, plain};
-use crate::markup::{MarkupError, markdown_to_markdown, markdown_to_typst};
-use crate::model::{Block, Cell, Findings, Layout, Section};
+use crate::diag::Problem;
+use crate::load::Loaded;
+use crate::markup::{join_lines, markdown_to_markdown, markdown_to_typst};
+use crate::model::walk::{Step, walk};
+use crate::model::{BlockKind, Cell, Layout, Markdown, Photo, Plain};
 
 /// The whole issue, as the templates see it.
 #[derive(Debug, Serialize)]
@@ -43,10 +45,26 @@ pub struct DistributionView {
 
 #[derive(Debug, Serialize)]
 pub struct ArticleView {
+    /// The title on one line (the editor's line breaks removed).
     pub title: String,
+    /// The title's lines as the editor broke it (one line when the editor chose no break).
+    pub title_lines: Vec<String>,
     /// The 编者按, converted for each output.
     pub note: Option<NoteView>,
     pub blocks: Vec<BlockView>,
+    /// 落款: the signing office and the date under it.
+    pub signature: Option<SignatureView>,
+    /// 附件 names, in order.
+    pub attachments: Vec<String>,
+    /// This article starts on a new page.
+    pub page_break: bool,
+}
+
+/// The signature under an article.
+#[derive(Debug, Serialize)]
+pub struct SignatureView {
+    pub name: String,
+    pub date_text: String,
 }
 
 /// An editor's note (编者按) under an article's title.
@@ -80,14 +98,32 @@ pub enum BlockView {
         path: String,
         md_path: String,
         caption: String,
+        /// Percent of the text width.
         width: u32,
+        /// Whether the editor chose the width.
+        width_given: bool,
+        /// May move to the top of the next page when it does not fit.
+        float: bool,
     },
+    /// Two or three photos side by side.
+    Photos { items: Vec<PhotoItemView> },
     Table {
+        title: Option<String>,
         header: Vec<String>,
         rows: Vec<RowView>,
+        /// The editor's relative widths; empty when the columns are fitted to their content.
         widths: Vec<u32>,
         note: Option<String>,
+        landscape: bool,
     },
+}
+
+/// One photo of a row of photos.
+#[derive(Debug, Serialize)]
+pub struct PhotoItemView {
+    pub path: String,
+    pub md_path: String,
+    pub caption: String,
 }
 
 /// A table row; `breakable` only when it may be too tall for one page (see `may_overflow_a_page`).
@@ -104,161 +140,166 @@ pub struct CellView {
     pub numbered: bool,
 }
 
-/// Where a Markdown field failed to convert.
-#[derive(Debug)]
-pub struct ViewError {
-    /// The field's text, to locate it in the YAML.
-    pub field: String,
-    pub error: MarkupError,
-}
-
 /// Default printed photo width, percent of the text width.
 pub const DEFAULT_PHOTO_WIDTH: u32 = 60;
 
 /// The issue as the templates see it. `photos` maps a photo's `file` (as written in issue.yaml) to
 /// the file the PDF uses, from the project root (the photo prepared for print); a photo not in it
-/// is used as it is.
-pub fn issue_view(
-    loaded: &Loaded,
-    photos: &HashMap<String, String>,
-) -> Result<IssueView, ViewError> {
+/// is used as it is. A Markdown field that cannot be converted is a problem at its place.
+pub fn issue_view(loaded: &Loaded, photos: &HashMap<String, String>) -> Result<IssueView, Problem> {
     let issue = &loaded.issue;
     let bulletin = &loaded.bulletin;
-    let mut builder = Builder {
-        folder: loaded.folder.clone(),
-        photos,
-        blocks: Vec::new(),
+    let folder = loaded.id.folder().to_string();
+    let photo_path = |photo: &Photo| {
+        (photos.get(&photo.file.value).cloned())
+            .unwrap_or_else(|| format!("/content/{folder}/{}", photo.file.value))
     };
-    let mut articles = Vec::new();
-    for article in &issue.articles {
-        builder.blocks(&article.lead, 0)?;
-        builder.sections(&article.sections, 1)?;
-        builder.blocks(&article.closing, 0)?;
-        let note = match &article.note {
-            Some(note) => {
-                let (typst, markdown) = convert(note)?;
-                Some(NoteView { typst, markdown })
+    let md_path = |photo: &Photo| url_path(&format!("../../content/{folder}/{}", photo.file.value));
+    let convert = |md: &Markdown| convert(loaded, md);
+    let mut articles: Vec<ArticleView> = Vec::new();
+    for step in walk(issue) {
+        if let Step::Article { article, .. } = step {
+            {
+                let note = match &article.note {
+                    Some(note) => {
+                        let (typst, markdown) = convert(note)?;
+                        Some(NoteView { typst, markdown })
+                    }
+                    None => None,
+                };
+                let title_lines: Vec<String> = (article.title.text.trim().split('\n'))
+                    .map(|line| line.trim().to_string())
+                    .filter(|line| !line.is_empty())
+                    .collect();
+                articles.push(ArticleView {
+                    title: plain(&article.title),
+                    title_lines,
+                    note,
+                    blocks: Vec::new(),
+                    signature: None,
+                    attachments: Vec::new(),
+                    page_break: article.page_break,
+                });
             }
-            None => None,
+            continue;
+        }
+        let Some(current) = articles.last_mut() else {
+            continue;
         };
-        articles.push(ArticleView {
-            title: plain(&article.title),
-            note,
-            blocks: std::mem::take(&mut builder.blocks),
-        });
+        let blocks = &mut current.blocks;
+        match step {
+            Step::Article { .. } => {}
+            Step::Heading {
+                level,
+                number,
+                section,
+            } => blocks.push(BlockView::Heading {
+                level,
+                ordinal: ordinal(level, number),
+                text: plain(&section.heading),
+            }),
+            Step::Block { block, .. } => match &block.kind {
+                BlockKind::Text(text) => {
+                    let (typst, markdown) = convert(text)?;
+                    blocks.push(BlockView::Text { typst, markdown });
+                }
+                BlockKind::Photo(photo) => blocks.push(BlockView::Photo {
+                    path: photo_path(photo),
+                    md_path: md_path(photo),
+                    caption: plain(&photo.caption),
+                    width: photo.width.unwrap_or(DEFAULT_PHOTO_WIDTH),
+                    width_given: photo.width.is_some(),
+                    float: photo.float,
+                }),
+                BlockKind::Photos(row) => blocks.push(BlockView::Photos {
+                    items: (row.iter())
+                        .map(|photo| PhotoItemView {
+                            path: photo_path(photo),
+                            md_path: md_path(photo),
+                            caption: plain(&photo.caption),
+                        })
+                        .collect(),
+                }),
+                BlockKind::Table(table) => {
+                    let widths = table.widths.as_ref().map(|w| w.value.clone());
+                    let estimate = widths
+                        .clone()
+                        .unwrap_or_else(|| vec![1; table.header.len()]);
+                    let rows = (table.rows.iter())
+                        .map(|row| {
+                            let cells: Vec<CellView> = row.cells.iter().map(cell_items).collect();
+                            RowView {
+                                breakable: may_overflow_a_page(&cells, &estimate),
+                                cells,
+                            }
+                        })
+                        .collect();
+                    blocks.push(BlockView::Table {
+                        title: table.title.as_ref().map(plain),
+                        header: table.header.iter().map(plain).collect(),
+                        rows,
+                        widths: widths.unwrap_or_default(),
+                        note: table.note.as_ref().map(plain),
+                        landscape: table.landscape,
+                    });
+                }
+                BlockKind::Findings(_) => {}
+            },
+            Step::Summary { text, .. } => {
+                let (typst, markdown) = convert(text)?;
+                blocks.push(BlockView::Text { typst, markdown });
+            }
+            Step::Shortcoming {
+                level,
+                number,
+                item,
+            } => {
+                let (typst, markdown) = convert(&item.text)?;
+                blocks.push(BlockView::Problem {
+                    ordinal: ordinal(level, number),
+                    title: plain(&item.title),
+                    typst,
+                    markdown,
+                });
+            }
+            Step::ArticleEnd { article } => {
+                current.signature = article.signature.as_ref().map(|s| SignatureView {
+                    name: plain(&s.name),
+                    date_text: s.date.map_or(issue.date.value, |d| d.value).chinese(),
+                });
+                current.attachments = article.attachments.iter().map(plain).collect();
+            }
+        }
     }
+    let closing = &bulletin.closing;
     Ok(IssueView {
         name: plain(&bulletin.name),
         publisher: plain(&bulletin.publisher),
-        number_text: bulletin.format_number(issue.number, issue.date.year),
-        folder: loaded.folder.clone(),
-        date_text: issue.date.chinese(),
+        number_text: bulletin.format_number(issue.number.value, issue.date.value.year),
+        folder: folder.clone(),
+        date_text: issue.date.value.chinese(),
         caption_mark: bulletin.caption_mark.clone(),
         articles,
         closing: ClosingView {
-            distribution: (bulletin.closing.distribution.iter())
+            distribution: (closing.distribution.iter())
                 .map(|line| DistributionView {
                     label: plain(&line.label),
                     to: plain(&line.to),
                 })
                 .collect(),
-            editor: plain(issue.editor.as_deref().unwrap_or(&bulletin.editor)),
+            editor: plain(issue.editor.as_ref().unwrap_or(&bulletin.editor)),
             reviewer: (issue.reviewer.as_ref())
-                .or(bulletin.closing.reviewer.as_ref())
-                .map(|r| plain(r)),
-            copies: issue.copies.or(bulletin.closing.copies),
+                .or(closing.reviewer.as_ref())
+                .map(plain),
+            copies: issue.copies.or(closing.copies),
         },
         layout: bulletin.layout.clone(),
     })
 }
 
-struct Builder<'a> {
-    folder: String,
-    photos: &'a HashMap<String, String>,
-    blocks: Vec<BlockView>,
-}
-
-impl Builder<'_> {
-    fn sections(&mut self, sections: &[Section], level: usize) -> Result<(), ViewError> {
-        for (i, section) in sections.iter().enumerate() {
-            self.blocks.push(BlockView::Heading {
-                level,
-                ordinal: ordinal(level, i + 1),
-                text: plain(&section.heading),
-            });
-            self.blocks(&section.body, level)?;
-            self.sections(&section.sections, level + 1)?;
-        }
-        Ok(())
-    }
-
-    fn blocks(&mut self, blocks: &[Block], level: usize) -> Result<(), ViewError> {
-        for block in blocks {
-            match block {
-                Block::Text(text) => {
-                    let (typst, markdown) = convert(text)?;
-                    self.blocks.push(BlockView::Text { typst, markdown });
-                }
-                Block::Photo(photo) => self.blocks.push(BlockView::Photo {
-                    path: (self.photos.get(&photo.file).cloned())
-                        .unwrap_or_else(|| format!("/content/{}/{}", self.folder, photo.file)),
-                    md_path: url_path(&format!("../../content/{}/{}", self.folder, photo.file)),
-                    caption: plain(&photo.caption),
-                    width: photo.width.unwrap_or(DEFAULT_PHOTO_WIDTH),
-                }),
-                Block::Table(table) => {
-                    let widths = table
-                        .widths
-                        .clone()
-                        .unwrap_or_else(|| vec![1; table.header.len()]);
-                    let rows = table
-                        .rows
-                        .iter()
-                        .map(|row| {
-                            let cells: Vec<CellView> = row.iter().map(cell_items).collect();
-                            RowView {
-                                breakable: may_overflow_a_page(&cells, &widths),
-                                cells,
-                            }
-                        })
-                        .collect();
-                    self.blocks.push(BlockView::Table {
-                        header: table.header.iter().map(|h| plain(h)).collect(),
-                        rows,
-                        widths,
-                        note: table.note.as_deref().map(plain),
-                    });
-                }
-                Block::Findings(findings) => self.findings(findings, level)?,
-            }
-        }
-        Ok(())
-    }
-
-    /// Strengths become the next level's numbered subsections; problems are numbered two levels
-    /// down (under 三、 the seed prints 1. 2. 3.).
-    fn findings(&mut self, findings: &Findings, level: usize) -> Result<(), ViewError> {
-        if let Some(summary) = &findings.summary {
-            let (typst, markdown) = convert(summary)?;
-            self.blocks.push(BlockView::Text { typst, markdown });
-        }
-        self.sections(&findings.strengths, level + 1)?;
-        if let Some(summary) = &findings.problems_summary {
-            let (typst, markdown) = convert(summary)?;
-            self.blocks.push(BlockView::Text { typst, markdown });
-        }
-        let problem_level = (level + 2).min(crate::validate::MAX_DEPTH);
-        for (i, problem) in findings.problems.iter().enumerate() {
-            let (typst, markdown) = convert(&problem.text)?;
-            self.blocks.push(BlockView::Problem {
-                ordinal: ordinal(problem_level, i + 1),
-                title: plain(&problem.title),
-                typst,
-                markdown,
-            });
-        }
-        Ok(())
-    }
+/// A plain field as printed: trimmed, its lines joined (CJK-aware, see `join_lines`).
+pub fn plain(text: &Plain) -> String {
+    join_lines(text.text.trim())
 }
 
 /// Percent-encodes a relative path for a Markdown link destination, so that spaces, brackets and
@@ -284,22 +325,29 @@ fn strip_hand_indent(md: &str) -> String {
         .join("\n")
 }
 
-fn convert(md: &str) -> Result<(String, String), ViewError> {
-    let md = &strip_hand_indent(md);
-    let typst = markdown_to_typst(md).map_err(|error| ViewError {
-        field: md.to_string(),
-        error,
+/// A Markdown field converted for each output; a field that cannot be converted is a problem at
+/// the place in it that fails.
+fn convert(loaded: &Loaded, md: &Markdown) -> Result<(String, String), Problem> {
+    let text = strip_hand_indent(&md.text);
+    let typst = markdown_to_typst(&text).map_err(|error| {
+        // The hand indent removed before the offset shifts it within its line; the line is right.
+        let at = md.span_of(error.offset..error.offset + 1);
+        loaded.at(
+            Problem::error(format!("段落中的 Markdown 无法转换：{}", error.message))
+                .hint("检查这一段的 Markdown 写法；要原样显示的 * _ # 等符号前加 \\。"),
+            at,
+        )
     })?;
-    Ok((typst, markdown_to_markdown(md).trim().to_string()))
+    Ok((typst, markdown_to_markdown(&text).trim().to_string()))
 }
 
 /// Rows stay whole on one page (a row split by a page break is hard to read), unless a row could
 /// be taller than a page: an unbreakable row that does not fit would be cut off. The estimate is
 /// generous: 12 pt characters, full-width, in each column's share of the 156 mm text width.
 fn may_overflow_a_page(cells: &[CellView], widths: &[u32]) -> bool {
-    const TEXT_WIDTH_PT: f64 = 442.2;
+    const TEXT_WIDTH_PT: f64 = super::TEXT_WIDTH_MM * 72.0 / 25.4;
     const LINE_PT: f64 = 12.0 * 1.4;
-    const PAGE_PT: f64 = 637.8;
+    const PAGE_PT: f64 = super::TEXT_HEIGHT_MM * 72.0 / 25.4;
     let total: u32 = widths.iter().sum::<u32>().max(1);
     let height = |cell: &CellView, width: u32| {
         let chars_per_line = ((TEXT_WIDTH_PT * f64::from(width) / f64::from(total) - 8.0) / 12.0)
@@ -323,15 +371,13 @@ fn may_overflow_a_page(cells: &[CellView], widths: &[u32]) -> bool {
 
 /// A cell as items: text and numbers are one plain item; a list is numbered by the template.
 fn cell_items(cell: &Cell) -> CellView {
-    let single = |text: String| CellView {
-        items: vec![text],
-        numbered: false,
-    };
     match cell {
-        Cell::Text(text) => single(plain(text)),
-        Cell::Integer(n) => single(n.to_string()),
+        Cell::Text(text) => CellView {
+            items: vec![plain(text)],
+            numbered: false,
+        },
         Cell::Items(items) => CellView {
-            items: items.iter().map(|i| plain(i)).collect(),
+            items: items.iter().map(plain).collect(),
             numbered: true,
         },
     }

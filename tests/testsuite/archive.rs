@@ -517,14 +517,13 @@ fn the_archived_sources_rebuild_the_archived_pdf_byte_for_byte() {
         ..PdfSettings::default()
     };
     let date = bulletin::model::Date::parse("2022-04-04").unwrap();
-    let rebuilt = compile::compile(
-        &mut world,
-        "/output/034/第034期.typ",
-        source,
-        date,
-        &settings,
-    )
-    .unwrap_or_else(|e| panic!("the archived source does not compile: {e}"));
+    let main = compile::MainSource {
+        vpath: "/output/034/第034期.typ",
+        shown: std::path::Path::new("output/034/第034期.typ"),
+        text: source,
+    };
+    let rebuilt = compile::compile(&mut world, main, date, &settings)
+        .unwrap_or_else(|e| panic!("the archived source does not compile: {e:?}"));
     let archived = std::fs::read(data.join("第034期.pdf")).unwrap();
     assert!(
         rebuilt.pdf == archived,

@@ -48,12 +48,12 @@ fn every_commonmark_example_compiles_and_shows_the_reference_text() {
                 continue;
             }
         };
-        match compile::layout(
-            &mut world,
-            "/example.typ",
-            format!("{PREAMBLE}{typst}"),
-            date,
-        ) {
+        let main = compile::MainSource {
+            vpath: "/example.typ",
+            shown: std::path::Path::new("example.typ"),
+            text: format!("{PREAMBLE}{typst}"),
+        };
+        match compile::layout(&mut world, main, date) {
             Ok((document, _)) => {
                 let shown = squeeze(&compile::document_text(&document));
                 let expected = squeeze(&decode(&strip_tags(&ex.html)));
@@ -71,7 +71,7 @@ fn every_commonmark_example_compiles_and_shows_the_reference_text() {
                 }
             }
             Err(e) => failures.push(format!(
-                "example {}: does not compile: {e}\n  typst: {typst:?}",
+                "example {}: does not compile: {e:?}\n  typst: {typst:?}",
                 ex.example
             )),
         }

@@ -184,19 +184,25 @@ fn a_byte_order_mark_does_not_swallow_the_first_key() {
 }
 
 #[test]
-fn a_decimal_in_a_table_cell_must_be_quoted_so_it_prints_as_typed() {
-    let yaml = format!(
-        "{GOOD}      - table:\n          header: [时限]\n          rows:\n            - [2022.10]\n"
-    );
-    project_with_issue(&yaml)
-        .build("099")
-        .assert_failed_with("小数和日期（如 2022.10）请加引号");
-    let quoted = format!(
-        "{GOOD}      - table:\n          header: [时限]\n          rows:\n            - [\"2022.10\"]\n"
-    );
-    let project = project_with_issue(&quoted);
-    project.build("099").assert_ok();
-    assert!(project.read("output/099/第099期.md").contains("2022\\.10"));
+fn a_number_in_a_table_cell_prints_exactly_as_typed() {
+    // YAML would read 2022.10 as the number 2022.1; the cell keeps what the editor typed.
+    for cell in ["2022.10", "\"2022.10\"", "007"] {
+        let yaml = format!(
+            "{GOOD}      - table:\n          header: [时限]\n          rows:\n            - [{cell}]\n"
+        );
+        let project = project_with_issue(&yaml);
+        project.build("099").assert_ok();
+        let shown = cell.trim_matches('"');
+        let text = crate::support::pdf_text(
+            &std::fs::read(project.path("output/099/第099期.pdf")).unwrap(),
+        );
+        assert!(text.contains(shown), "{shown} not in the PDF:\n{text}");
+        let escaped = shown.replace('.', "\\.");
+        assert!(
+            project.read("output/099/第099期.md").contains(&escaped),
+            "{escaped} not in the .md"
+        );
+    }
 }
 
 #[test]

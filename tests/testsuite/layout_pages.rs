@@ -352,11 +352,15 @@ fn only_the_masthead_is_red_and_red_is_cmyk() {
 #[test]
 fn every_glyph_comes_from_the_role_chains_and_cjk_punctuation_from_the_cjk_face() {
     let project = TestProject::new();
-    let chains: BTreeMap<String, Vec<String>> =
-        serde_yaml::from_str(&project.read("templates/fonts.yaml")).unwrap();
-    let allowed: Vec<String> = chains
-        .values()
-        .flatten()
+    let fonts = bulletin::compile::Fonts::load(
+        &project.path("assets/fonts"),
+        bulletin::compile::FontSources::ShippedOnly,
+    )
+    .unwrap();
+    let roles = fonts.roles(&project.path("templates/fonts.yaml")).unwrap();
+    let allowed: Vec<String> = roles
+        .iter()
+        .flat_map(|role| &role.chain)
         .map(|f| f.to_lowercase())
         .collect();
     project.write(

@@ -155,11 +155,11 @@ fn new_creates_the_next_issue_dated_today_and_it_builds_at_once() {
         assert!(run.stdout.contains(expected), "{expected}:\n{}", run.stdout);
     }
     let issue = parse(&project, "content/035/issue.yaml");
-    assert_eq!(issue.number, 35);
+    assert_eq!(issue.number.value, 35);
     assert!(
-        issue.date == before || issue.date == after,
+        issue.date.value == before || issue.date.value == after,
         "{} is not today ({before})",
-        issue.date
+        issue.date.value
     );
     let photos = project.path("content/035/photos");
     assert!(photos.is_dir());
@@ -190,7 +190,7 @@ fn new_takes_the_date_from_the_command_line() {
     let project = TestProject::new();
     project.run(&["new", "--date", "2022-05-06"]).assert_ok();
     let issue = parse(&project, "content/035/issue.yaml");
-    assert_eq!(issue.date, Date::parse("2022-05-06").unwrap());
+    assert_eq!(issue.date.value, Date::parse("2022-05-06").unwrap());
     let run = project.run(&["new", "--date", "2022-02-30"]);
     assert!(!run.success);
     assert!(
@@ -208,8 +208,8 @@ fn new_twice_creates_035_then_036() {
     let run = project.run(&["new"]);
     run.assert_ok();
     assert!(run.stdout.contains("已新建第036期"), "{}", run.stdout);
-    assert_eq!(parse(&project, "content/035/issue.yaml").number, 35);
-    assert_eq!(parse(&project, "content/036/issue.yaml").number, 36);
+    assert_eq!(parse(&project, "content/035/issue.yaml").number.value, 35);
+    assert_eq!(parse(&project, "content/036/issue.yaml").number.value, 36);
 }
 
 #[test]
@@ -217,7 +217,7 @@ fn new_in_a_project_without_issues_creates_001() {
     let project = TestProject::new();
     std::fs::remove_dir_all(project.path("content/034")).unwrap();
     project.run(&["new"]).assert_ok();
-    assert_eq!(parse(&project, "content/001/issue.yaml").number, 1);
+    assert_eq!(parse(&project, "content/001/issue.yaml").number.value, 1);
     project.build("001").assert_ok();
 }
 

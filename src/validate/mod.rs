@@ -1,0 +1,340 @@
+//! Validate stage: checks of meaning that the types cannot express — folder and number agree and
+//! no other issue has the number, nothing that prints is empty, sections at most four deep, photos
+//! exist and are images, table rows fit the header — and warnings about content that will not
+//! print as meant. Every problem is placed at the span the parser gave its value; all are
+//! collected and reported together.
+
+pub mod photo;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::Problem;
+use crate::load::Loaded;
+use crate::model::walk::{Field, Step, walk};
+use crate::model::{BlockKind, Photo, Table};
+use crate::project::{IssueId, Project};
+use crate::render::{DEFAULT_PHOTO_WIDTH, TEXT_WIDTH_MM};
+
+pub use photo::check_photo;
+
+/// The deepest section level: 一、 →（一）→ 1. →（1）.
+pub const MAX_DEPTH: usize = 4;
+
+/// Below this a printed photo looks soft: a warning (R27).
+const WARN_DPI: f64 = 150.0;
+/// Below this it looks blurred or blocky: an error (R27).
+const MIN_DPI: f64 = 100.0;
+
+/// The number every issue of the project gives, built once per command (not once per issue), for
+/// finding two issues with one number.
+#[derive(Debug, Clone, Default)]
+pub struct NumberIndex {
+    /// issue.yaml (relative to the project root) and its number, by number.
+    by_number: HashMap<u32, Vec<(IssueId, PathBuf)>>,
+}
+
+impl NumberIndex {
+    /// Reads the number of every issue folder of the project (a light parse of each issue.yaml).
+    pub fn scan(project: &Project) -> NumberIndex {
+        let mut index = NumberIndex::default();
+        for dir in project.issue_dirs() {
+            if let Some(number) = crate::load::number_in(project, &dir) {
+                let file = project
+                    .relative(&dir.join(crate::project::ISSUE_FILE))
+                    .to_path_buf();
+                index.add(IssueId::of_dir(&dir), file, number);
+            }
+        }
+        index
+    }
+
+    pub fn add(&mut self, id: IssueId, file: PathBuf, number: u32) {
+        self.by_number.entry(number).or_default().push((id, file));
+    }
+
+    /// The issue.yaml files of issues other than `id` that give `number`.
+    pub fn others(&self, id: &IssueId, number: u32) -> Vec<&Path> {
+        (self.by_number.get(&number).into_iter().flatten())
+            .filter(|(other, _)| other != id)
+            .map(|(_, file)| file.as_path())
+            .collect()
+    }
+}
+
+/// Checks the loaded issue against itself, its files and the other issues' numbers; returns every
+/// problem found, errors and warnings, in the order of the file.
+pub fn validate(project: &Project, loaded: &Loaded, numbers: &NumberIndex) -> Vec<Problem> {
+    let mut v = Validator {
+        root: &project.root,
+        loaded,
+        problems: Vec::new(),
+    };
+    v.number(numbers);
+    if loaded.issue.articles.is_empty() {
+        v.error(
+            loaded.issue.articles_span,
+            "这一期没有任何文章（articles 为空）",
+            "在 articles 下至少写一篇文章。",
+        );
+    }
+    for step in walk(&loaded.issue) {
+        v.step(&step);
+    }
+    for field in loaded.issue.fields() {
+        v.field(&field);
+    }
+    v.problems.extend(unused_photos(loaded));
+    v.problems
+}
+
+struct Validator<'a> {
+    root: &'a Path,
+    loaded: &'a Loaded,
+    problems: Vec<Problem>,
+}
+
+impl Validator<'_> {
+    fn error(
+        &mut self,
+        span: crate::source::Span,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let problem = Problem::error(message).hint(hint);
+        self.problems.push(self.loaded.at(problem, span));
+    }
+
+    fn warning(
+        &mut self,
+        span: crate::source::Span,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        let problem = Problem::warning(message).hint(hint);
+        self.problems.push(self.loaded.at(problem, span));
+    }
+
+    fn number(&mut self, numbers: &NumberIndex) {
+        let number = self.loaded.issue.number;
+        let id = &self.loaded.id;
+        let folder = id.folder();
+        match id.number() {
+            Some(n) if n != number.value => self.error(
+                number.span,
+                format!("文件夹名是 {folder}，但 number 写的是 {}", number.value),
+                format!(
+                    "两者要一致：把 number 改成 {n}，或把文件夹改名为 {}。",
+                    IssueId::of_number(number.value)
+                ),
+            ),
+            _ if !id.is_canonical() || id.number() != Some(number.value) => self.error(
+                number.span,
+                format!("这一期的文件夹名「{folder}」不是三位期号"),
+                format!(
+                    "把文件夹改名为 {0}，输出文件才会是 第{0}期.pdf。",
+                    IssueId::of_number(number.value)
+                ),
+            ),
+            _ => {}
+        }
+        let same: Vec<String> = (numbers.others(id, number.value).iter())
+            .map(|file| file.display().to_string())
+            .collect();
+        if !same.is_empty() {
+            self.error(
+                number.span,
+                format!(
+                    "期号 {0} 重复：{1} 里也写着 number: {0}",
+                    number.value,
+                    same.join("、")
+                ),
+                "每个期号只能有一期。复制出来的副本文件夹请移出 content 文件夹；是新的一期就改正它的 number 和文件夹名。",
+            );
+        }
+    }
+
+    fn step(&mut self, step: &Step) {
+        match step {
+            Step::Heading { level, section, .. } if *level > MAX_DEPTH => self.error(
+                section.heading.span,
+                format!(
+                    "小标题「{}」在第 {level} 层，最多只能嵌套 {MAX_DEPTH} 层",
+                    section.heading.text.trim()
+                ),
+                "层级依次是 一、 →（一）→ 1. →（1）；请把这一节移到上一层。",
+            ),
+            Step::Block { block, .. } => match &block.kind {
+                BlockKind::Photo(photo) => self.photo(photo, block.span),
+                BlockKind::Photos(photos) => {
+                    if !(2..=3).contains(&photos.len()) {
+                        self.error(
+                            block.span,
+                            format!(
+                                "photos 里有 {} 张图片，一行只能并排 2 或 3 张",
+                                photos.len()
+                            ),
+                            "两三张照片并排时写在 photos 下；一张照片用 photo。",
+                        );
+                    }
+                    for photo in photos {
+                        self.photo(photo, block.span);
+                    }
+                }
+                BlockKind::Table(table) => self.table(table),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+
+    /// Checks every field has: not empty where something must print.
+    fn field(&mut self, field: &Field) {
+        let text = field.text();
+        let role = field.role();
+        if role.required() && text.is_blank() {
+            let what = role.name();
+            self.error(
+                text.span,
+                format!("{what}是空的"),
+                format!("请填写{what}，或删除这一项。"),
+            );
+        }
+        if let Field::Markdown(_, markdown) = field {
+            for offset in crate::markup::stray_strong_markers(&markdown.text) {
+                self.warning(
+                    markdown.span_of(offset..offset + 2),
+                    "这里的 ** 没有变成粗体，会原样印出",
+                    "中文标点紧挨在 ** 里面时粗体不生效，把标点移到 ** 外面，例如 **检查方式**：",
+                );
+            }
+        }
+        for (offset, shown) in crate::new_issue::placeholders(&text.text) {
+            self.warning(
+                text.span_of(offset..offset + shown.len()),
+                format!("「{shown}」是新建时留下的占位文字，还没有换成本期的内容"),
+                format!(
+                    "把整个「{}……）」换成要印出的文字。",
+                    crate::new_issue::PLACEHOLDER
+                ),
+            );
+        }
+    }
+
+    fn photo(&mut self, photo: &Photo, _block: crate::source::Span) {
+        let at = photo.file.span;
+        match check_photo(self.root, &self.loaded.dir, &photo.file.value) {
+            Err(problem) => self.problems.push(self.loaded.at(problem, at)),
+            Ok(Some(pixels)) => self.resolution(photo, pixels),
+            Ok(None) => {}
+        }
+    }
+
+    /// R27: under 100 dpi at the printed size is an error, under 150 dpi a warning.
+    fn resolution(&mut self, photo: &Photo, pixels: u32) {
+        let inches =
+            TEXT_WIDTH_MM / 25.4 * f64::from(photo.width.unwrap_or(DEFAULT_PHOTO_WIDTH)) / 100.0;
+        let dpi = f64::from(pixels) / inches;
+        let file = &photo.file.value;
+        if dpi < MIN_DPI {
+            self.error(
+                photo.file.span,
+                format!("图片「{file}」太小：按现在的宽度印出只有 {dpi:.0} dpi，印出来会模糊"),
+                format!(
+                    "印刷至少要 {MIN_DPI:.0} dpi（最好 300）：换一张像素更多的原图，或把 width 调小。"
+                ),
+            );
+        } else if dpi < WARN_DPI {
+            self.warning(
+                photo.file.span,
+                format!("图片 {file} 按现在的宽度印出只有 {dpi:.0} dpi，印出来会发虚"),
+                "换一张像素更多的原图（手机原图即可），或把 width 调小。",
+            );
+        }
+    }
+
+    fn table(&mut self, table: &Table) {
+        let columns = table.header.len();
+        if columns == 0 {
+            self.error(
+                table.header_span,
+                "表格没有表头（header 为空）",
+                "在 header 中列出各列的名称，例如 [序号, 存在问题, 整改措施]。",
+            );
+            return;
+        }
+        if let Some(widths) = &table.widths
+            && widths.value.len() != columns
+        {
+            self.error(
+                widths.span,
+                format!("widths 有 {} 个数，表头有 {columns} 列", widths.value.len()),
+                "widths 给每一列一个相对宽度，个数与表头列数相同。",
+            );
+        }
+        for (i, row) in table.rows.iter().enumerate() {
+            if row.cells.len() != columns {
+                self.error(
+                    row.span,
+                    format!(
+                        "表格第 {} 行有 {} 个单元格，表头有 {columns} 列",
+                        i + 1,
+                        row.cells.len()
+                    ),
+                    "每一行的单元格个数要与表头相同；空单元格写 \"\"。",
+                );
+            }
+        }
+    }
+}
+
+/// Images in the issue's `photos/` folder that issue.yaml never uses: usually a photo the editor
+/// meant to place, or a misspelt file name. Reported as warnings; the build goes on.
+pub fn unused_photos(loaded: &Loaded) -> Vec<Problem> {
+    let used: Vec<PathBuf> = (loaded.issue.photos().into_iter())
+        .map(|photo| loaded.dir.join(&photo.file.value))
+        .collect();
+    let photos_dir = loaded.dir.join("photos");
+    WalkDir::new(&photos_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| {
+            let ext = entry
+                .path()
+                .extension()
+                .map(|e| e.to_string_lossy().to_lowercase());
+            matches!(
+                ext.as_deref(),
+                Some(
+                    "jpg"
+                        | "jpeg"
+                        | "png"
+                        | "gif"
+                        | "webp"
+                        | "svg"
+                        | "heic"
+                        | "heif"
+                        | "bmp"
+                        | "tif"
+                        | "tiff"
+                )
+            )
+        })
+        .filter(|entry| !used.iter().any(|u| u == entry.path()))
+        .map(|entry| {
+            let name = entry
+                .path()
+                .strip_prefix(&loaded.dir)
+                .unwrap_or(entry.path());
+            Problem::warning(format!(
+                "图片 {} 没有在 issue.yaml 中使用（文件名写错了，还是忘了放？）",
+                name.display()
+            ))
+            .in_file(&loaded.issue_file().path)
+        })
+        .collect()
+}
