@@ -32,9 +32,11 @@ fn wait_for(rx: &mpsc::Receiver<Report>, wanted: impl Fn(&Report) -> bool) -> Re
     }
 }
 
-/// Replaces the file whole, as most editors save.
+/// Replaces the file whole, as most editors save: through a hidden temporary file beside it (which
+/// the watch ignores, so a save costs one rebuild however slowly the two steps follow each other).
 fn save(path: &Path, text: &str) {
-    let tmp = path.with_extension("yaml.tmp-save");
+    let name = path.file_name().unwrap().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.tmp-save"));
     std::fs::write(&tmp, text).unwrap();
     std::fs::rename(&tmp, path).unwrap();
 }
