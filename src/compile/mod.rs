@@ -1,6 +1,7 @@
 //! Compile stage: the generated Typst source → laid-out pages → PDF bytes, with the embedded compiler
 //! or, as the `typst-cli` engine, the `typst` program of the same version ([`typst_cli`]).
 
+pub mod coverage;
 mod fonts;
 pub mod measure;
 pub mod typst_cli;

@@ -7,6 +7,7 @@ mod engines;
 mod error_fixtures;
 mod errors;
 mod escaping;
+mod fonts;
 mod layout;
 mod layout_pages;
 mod new_and_check;
