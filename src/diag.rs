@@ -50,7 +50,8 @@ pub struct Problem {
     pub message: String,
     /// The file, relative to the project root where possible.
     pub file: Option<PathBuf>,
-    pub location: Option<Location>,
+    /// Boxed: problems travel in `Result`s, which stay small this way.
+    pub location: Option<Box<Location>>,
     /// How to fix it, in Chinese.
     pub hints: Vec<String>,
     /// Why it happened, outermost first (e.g. the operating system's reason).
@@ -99,12 +100,12 @@ impl Problem {
             .unwrap_or("")
             .trim_end_matches('\r');
         self.file = Some(file.path.clone());
-        self.location = Some(Location {
+        self.location = Some(Box::new(Location {
             line,
             column,
             source_line,
             length: within.chars().count().max(1),
-        });
+        }));
         self
     }
 
@@ -113,12 +114,12 @@ impl Problem {
     pub fn at_line(mut self, file: &SourceFile, line: usize, column: usize) -> Self {
         if file.line_column(file.text.len()).0 < line {
             self.file = Some(file.path.clone());
-            self.location = Some(Location {
+            self.location = Some(Box::new(Location {
                 line,
                 column,
                 source_line: String::new(),
                 length: 1,
-            });
+            }));
             return self;
         }
         let offset = file.offset(line, column.saturating_sub(1));

@@ -188,6 +188,16 @@ impl Pipeline {
         check_fonts(&self.fonts, &self.project, self.config.strict_fonts)
     }
 
+    /// Font files of the project's font folder that could not be used, as warnings.
+    pub fn font_warnings(&self) -> Vec<Problem> {
+        (self.fonts.ignored().iter())
+            .map(|font| {
+                Problem::warning(format!("字体文件没有载入：{}", font.reason))
+                    .in_file(self.project.relative(&font.path))
+            })
+            .collect()
+    }
+
     /// Uses `numbers` (built once for many issues) for the duplicate-number check instead of
     /// reading every other issue again for each build.
     pub fn set_numbers(&mut self, numbers: Arc<NumberIndex>) {
@@ -355,6 +365,13 @@ impl Pipeline {
             },
         })?;
         warnings.extend(compiled.warnings);
+        // Characters a role's face lacks print in another face of its chain: say which.
+        let roles = self
+            .fonts
+            .roles(&self.project.templates_dir().join("fonts.yaml"))?;
+        for fallback in compile::coverage::fallbacks(&compiled.document, &roles) {
+            warnings.push(fallback_problem(&fallback, &loaded));
+        }
         Ok(Artifacts {
             typst: rendered.typst,
             markdown: rendered.markdown,
@@ -479,7 +496,26 @@ fn missing_glyph_problem(c: char, loaded: &Loaded) -> Problem {
         "字符「{c}」（U+{:04X}）没有任何可用字体能显示，PDF 中会变成方框",
         c as u32
     ))
-    .hint("把含有这个字的字体文件（.ttf、.otf 或 .ttc）复制到 assets/fonts/ 文件夹，再生成一次即可，不用安装，也不用运行别的程序；见 assets/fonts/README.md。");
+    .hint("现有的字体里都没有这个字。请找一个含有它的字体文件（.ttf、.otf 或 .ttc，文件名随意，例如免费的思源宋体），复制到项目的 assets/fonts 文件夹（也可以放在其中的子文件夹里），再重新生成即可，不用运行任何脚本（见 assets/fonts/README.md）；手头没有这样的字体时，请联系技术人员。");
+    locate_char(problem, c, loaded)
+}
+
+/// The warning for a character printed by another face than its role's.
+fn fallback_problem(fallback: &compile::coverage::Fallback, loaded: &Loaded) -> Problem {
+    let lacking = match fallback.lacking.is_empty() {
+        true => "它所在位置的字体".to_string(),
+        false => fallback.lacking.join("、"),
+    };
+    let problem = Problem::warning(format!(
+        "字符「{}」由 {} 字体印出（{lacking} 里没有这个字）",
+        fallback.ch, fallback.face
+    ))
+    .hint("这个字已经印出来了，只是字形和前后文字略有不同。要统一字形，把含有这个字的同类字体文件（.ttf 或 .otf）复制到 assets/fonts 文件夹（见 assets/fonts/README.md），再重新生成。");
+    locate_char(problem, fallback.ch, loaded)
+}
+
+/// `problem` placed where character `c` is first written in the issue's or the settings' fields.
+fn locate_char(problem: Problem, c: char, loaded: &Loaded) -> Problem {
     let bulletin = &loaded.bulletin;
     let fields = (loaded.issue.fields().into_iter().map(|f| f.text())).chain([
         &bulletin.name.0,

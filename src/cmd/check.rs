@@ -22,6 +22,7 @@ pub fn run(project: Project, issue: Option<&str>, config: Config) -> Result<()> 
     }
     let mut pipeline = Pipeline::new(project.clone(), config)?;
     say!("{}", font_report(&pipeline.check_fonts()?));
+    print_problems(&pipeline.font_warnings());
     if dirs.len() > 1 {
         // One index of every issue's number, not one scan per issue.
         pipeline.set_numbers(std::sync::Arc::new(crate::validate::NumberIndex::scan(

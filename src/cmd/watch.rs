@@ -21,6 +21,7 @@ pub fn run(project: Project, issue: &str, config: Config) -> Result<()> {
     let label = IssueId::of_dir(&dir).label();
     let mut pipeline = Pipeline::new(project, config)?;
     say!("{}", font_report(&pipeline.check_fonts()?));
+    print_problems(&pipeline.font_warnings());
     let stop = Arc::new(AtomicBool::new(false));
     let on_signal = stop.clone();
     ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst))

@@ -219,8 +219,12 @@ mod tests {
             month: 5,
             day: 1,
         };
-        let (document, _) =
-            layout(&mut world, "/main.typ", source, date).unwrap_or_else(|e| panic!("{e}"));
+        let main = crate::compile::MainSource {
+            vpath: "/main.typ",
+            shown: std::path::Path::new("main.typ"),
+            text: source,
+        };
+        let (document, _) = layout(&mut world, main, date).unwrap_or_else(|e| panic!("{e:?}"));
         document
     }
 

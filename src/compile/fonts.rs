@@ -112,7 +112,7 @@ fn read_folder(dir: &Path) -> (Vec<(Font, typst::text::FontInfo)>, Vec<IgnoredFo
             Err(err) => {
                 ignored.push(IgnoredFont {
                     path: path.to_path_buf(),
-                    reason: format!("无法读取：{err}"),
+                    reason: crate::files::io_problem(&err, "无法读取").message,
                 });
                 continue;
             }

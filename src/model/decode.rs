@@ -1012,7 +1012,7 @@ mod tests {
 
     fn issue(text: &str) -> Result<Issue, Vec<Problem>> {
         let file = SourceFile::new(FileId(1), "issue.yaml", text);
-        let root = crate::yaml::parse(&file, KEYS).map_err(|p| p)?;
+        let root = crate::yaml::parse(&file, KEYS)?;
         decode_issue(&file, &root)
     }
 

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use bulletin::compile::coverage::{self, Fallback, face_name};
 use bulletin::compile::{FontSources, PdfSettings, missing_glyphs};
+use bulletin::config::Config;
 use bulletin::pipeline::{Built, Pipeline};
 use bulletin::project::Project;
 use typst::layout::{Frame, FrameItem};
@@ -61,17 +62,21 @@ fn is_han(c: char) -> bool {
 fn lay_out(yaml: &str, number: u32) -> Built {
     let project = TestProject::new();
     project.write(&format!("content/{number:03}/issue.yaml"), yaml);
+    let config = Config {
+        fonts: FontSources::ShippedOnly,
+        pdf: PdfSettings {
+            layout_only: true,
+            ..PdfSettings::default()
+        },
+        ..Config::default()
+    };
     let mut pipeline = Pipeline::new(
         Project {
             root: project.root().to_path_buf(),
         },
-        FontSources::ShippedOnly,
+        config,
     )
-    .unwrap()
-    .with_pdf_settings(PdfSettings {
-        layout_only: true,
-        ..PdfSettings::default()
-    });
+    .unwrap();
     pipeline
         .build(&project.path(&format!("content/{number:03}")))
         .unwrap_or_else(|e| panic!("{e:#}"))
@@ -234,7 +239,7 @@ fn roles(root: &Path) -> Vec<bulletin::compile::FontRole> {
         FontSources::ShippedOnly,
     )
     .unwrap();
-    pipeline.check_fonts(false).unwrap()
+    pipeline.check_fonts().unwrap()
 }
 
 /// A project whose assets/fonts is a folder of its own (the shipped faces linked into it), so a
@@ -277,7 +282,7 @@ fn a_font_copied_into_assets_fonts_prints_what_no_shipped_face_has_and_is_report
         FontSources::ShippedOnly,
     )
     .unwrap();
-    let roles = pipeline.check_fonts(false).unwrap();
+    let roles = pipeline.check_fonts().unwrap();
     let built = pipeline.build(&project.path("content/086")).unwrap();
     let found = coverage::fallbacks(&built.document, &roles);
     let fallback = |ch| Fallback {
@@ -299,7 +304,7 @@ fn the_reference_issue_has_no_fallbacks_tables_captions_and_masthead_included() 
         FontSources::ShippedOnly,
     )
     .unwrap();
-    let roles = pipeline.check_fonts(false).unwrap();
+    let roles = pipeline.check_fonts().unwrap();
     let built = pipeline.build(&project.path("content/034")).unwrap();
     assert_eq!(coverage::fallbacks(&built.document, &roles), vec![]);
 }
