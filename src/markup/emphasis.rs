@@ -25,7 +25,6 @@ use super::Spanned;
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(super) enum Rules {
     /// CommonMark 0.31.2, as pulldown-cmark 0.13 applies it.
-    #[cfg_attr(not(test), allow(dead_code))]
     CommonMark,
     /// CommonMark with the CJK-friendly amendments.
     CjkFriendly,
@@ -38,7 +37,7 @@ pub(super) fn cjk_friendly<'a>(md: &'a str, events: Vec<Spanned<'a>>) -> Vec<Spa
 
 /// Re-pair the delimiter runs of every inline sequence under `rules`. Without `always`, a
 /// sequence whose runs `rules` judges as plain CommonMark does keeps its events.
-pub(super) fn repair<'a>(
+fn repair<'a>(
     md: &'a str,
     events: Vec<Spanned<'a>>,
     rules: Rules,
@@ -562,8 +561,8 @@ impl Openers {
             opener.ch == closer.ch
                 && (closer.ch != b'~' || opener.len == closer.len)
                 && (!both && !opener_both
-                    || (closer.len + opener.len) % 3 != 0
-                    || closer.len % 3 == 0)
+                    || !(closer.len + opener.len).is_multiple_of(3)
+                    || closer.len.is_multiple_of(3))
         });
         let Some(k) = found.map(|k| k + bottom) else {
             let len = self.stack.len();
@@ -651,6 +650,10 @@ struct After {
 }
 
 impl After {
+    fn other_punct(self) -> bool {
+        self.punct && !self.cjk
+    }
+
     fn of(text: &str) -> After {
         match text.chars().next() {
             None => After {
@@ -681,7 +684,7 @@ fn can_open_close(ch: u8, len: usize, before: Before, after: After, rules: Rules
         // or followed by a CJK character.
         Rules::CjkFriendly => (
             !after.space
-                && (!(after.punct && !after.cjk)
+                && (!after.other_punct()
                     || before.space
                     || before.other_punct()
                     || before.cjk
