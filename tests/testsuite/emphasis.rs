@@ -14,6 +14,7 @@ const ISSUE: &str = "number: 99
 date: 2022-05-01
 articles:
   - title: 强调写法测试
+    note: 请各支部**对照整改。**按时上报。
     lead:
       - |
         **以赛促学。**举办职业技能竞赛，带动全院学风建设。
@@ -67,6 +68,8 @@ fn chinese_emphasis_prints_bold_and_italic_without_asterisks() {
         "【先学党章。】再谈体会",
         "〖注：〗〔重点〕〖。〗见附件",
         "【甲。】乙【丙。】丁",
+        // The editor's note is 楷体 throughout.
+        "〖请各支部〗〔对照整改。〕〖按时上报。〗",
     ] {
         assert!(page.contains(expected), "{expected} not in\n{page}");
     }
@@ -111,6 +114,8 @@ fn the_markdown_version_keeps_the_emphasis_for_plain_commonmark_readers() {
         }
     }
     for expected in [
+        ("strong", "编者按"),
+        ("strong", "对照整改。"),
         ("strong", "以赛促学。"),
         ("strong", "“三会一课”"),
         ("emph", "注："),
