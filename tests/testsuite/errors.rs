@@ -251,9 +251,10 @@ fn a_failed_compile_keeps_all_three_good_outputs_and_the_failing_source_apart() 
 
 #[test]
 fn bold_that_does_not_take_is_a_located_warning() {
+    // An unclosed `**` (`**要点：**第二行` is bold since CJK-friendly emphasis).
     let yaml = GOOD.replace(
         "      - 一段话。\n",
-        "      - |\n        第一行\n        **要点：**第二行\n",
+        "      - |\n        第一行\n        **要点：第二行\n",
     );
     let run = project_with_issue(&yaml).build("099");
     run.assert_ok();

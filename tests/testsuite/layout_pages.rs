@@ -413,7 +413,8 @@ fn an_editors_note_prints_under_the_title_in_kaiti_with_a_heiti_label() {
     assert!(label.baseline > title.baseline && label.baseline - title.baseline < 2.0 * P + 1.0);
     let markdown = project.read("output/092/第092期.md");
     assert!(
-        markdown.contains("**编者按：**现将检查情况通报如下，请各支部*认真*对照整改。"),
+        // The colon outside the `**`, so that every CommonMark reader closes the bold.
+        markdown.contains("**编者按**：现将检查情况通报如下，请各支部*认真*对照整改。"),
         "{markdown}"
     );
 }

@@ -3,6 +3,7 @@
 mod archive;
 mod build;
 mod commonmark;
+mod emphasis;
 mod engines;
 mod error_fixtures;
 mod errors;
