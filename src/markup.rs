@@ -1087,6 +1087,7 @@ fn plain_reading(md: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use proptest::test_runner::FileFailurePersistence;
 
     /// Parse as a Typst markup file and return its syntax errors and warnings.
     fn typst_errors(source: &str) -> Vec<String> {
@@ -1846,6 +1847,13 @@ mod tests {
     }
 
     proptest! {
+        // Shrunk failures are kept with the test fixtures (the top level of the repository is fixed).
+        #![proptest_config(ProptestConfig {
+            failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+                "tests/fixtures/proptest/markup.txt",
+            ))),
+            ..ProptestConfig::default()
+        })]
         #[test]
         fn cjk_friendly_emphasis_gives_valid_typst_and_markdown_that_reads_the_same(s in emphasis_strings()) {
             if let Ok(typst) = markdown_to_typst(&s) {

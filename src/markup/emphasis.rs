@@ -822,6 +822,7 @@ mod tests {
     use super::*;
     use crate::markup::options;
     use proptest::prelude::*;
+    use proptest::test_runner::FileFailurePersistence;
     use pulldown_cmark::Parser;
 
     /// Events with adjacent texts merged: this pass splits texts where pulldown-cmark may not.
@@ -927,6 +928,13 @@ mod tests {
     ];
 
     proptest! {
+        // Shrunk failures are kept with the test fixtures (the top level of the repository is fixed).
+        #![proptest_config(ProptestConfig {
+            failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+                "tests/fixtures/proptest/emphasis.txt",
+            ))),
+            ..ProptestConfig::default()
+        })]
         #[test]
         fn re_pairing_with_commonmark_rules_reproduces_pulldown_cmark(
             parts in prop::collection::vec(prop::sample::select(ALPHABET), 0..32)
