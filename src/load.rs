@@ -77,13 +77,13 @@ pub fn load(project: &Project, dir: &Path) -> Result<Loaded, Problems> {
 
 /// Parses and decodes bulletin.yaml's text.
 pub fn parse_bulletin(file: &SourceFile) -> Result<Bulletin, Vec<Problem>> {
-    let root = yaml::parse(file, model::KEYS)?;
+    let root = yaml::parse(file, &model::all_keys())?;
     model::decode_bulletin(file, &root)
 }
 
 /// Parses and decodes issue.yaml's text.
 pub fn parse_issue(file: &SourceFile) -> Result<Issue, Vec<Problem>> {
-    let root = yaml::parse(file, model::KEYS)?;
+    let root = yaml::parse(file, &model::all_keys())?;
     model::decode_issue(file, &root)
 }
 

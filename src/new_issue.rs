@@ -35,7 +35,7 @@ pub fn next_number(project: &Project) -> u32 {
     project
         .issue_dirs()
         .iter()
-        .filter_map(|dir| dir.file_name()?.to_str()?.parse::<u32>().ok())
+        .filter_map(|dir| IssueId::of_dir(dir).number())
         .max()
         .map_or(1, |n| n + 1)
 }

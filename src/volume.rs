@@ -16,6 +16,7 @@ use crate::load;
 use crate::model::Date;
 use crate::output::write_atomic;
 use crate::pipeline::Pipeline;
+use crate::project::IssueId;
 use crate::render;
 use crate::render::plain;
 
@@ -103,7 +104,7 @@ pub fn build_volume(pipeline: &mut Pipeline, year: i32) -> Result<Volume> {
                     .replace('\\', "/")
             ),
         });
-        folders.push(file_name(dir));
+        folders.push(IssueId::of_dir(dir).folder().to_string());
     }
 
     let view = VolumeView {
@@ -127,10 +128,4 @@ pub fn build_volume(pipeline: &mut Pipeline, year: i32) -> Result<Volume> {
         issues: folders,
         pages: compiled.document.pages().len(),
     })
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }

@@ -11,15 +11,9 @@ use crate::yaml::{Entry, Node, NodeKind, Scalar};
 
 use super::*;
 
-/// Every key the content format knows (to recognise `title：` typed with a Chinese colon).
-pub const KEYS: &[&str] = &[
-    // issue.yaml
-    "number",
-    "date",
-    "editor",
-    "reviewer",
-    "copies",
-    "articles",
+/// The keys each mapping of the content format allows, in the order the hints list them.
+const ISSUE_KEYS: &[&str] = &["number", "date", "editor", "reviewer", "copies", "articles"];
+const ARTICLE_KEYS: &[&str] = &[
     "title",
     "note",
     "lead",
@@ -28,34 +22,27 @@ pub const KEYS: &[&str] = &[
     "signature",
     "attachments",
     "page_break",
+];
+const SIGNATURE_KEYS: &[&str] = &["name", "date"];
+const SECTION_KEYS: &[&str] = &["heading", "body", "sections"];
+const PHOTO_KEYS: &[&str] = &["photo", "caption", "width", "float"];
+const BLOCK_KINDS: &[&str] = &["photo", "photos", "table", "findings"];
+const TABLE_KEYS: &[&str] = &["title", "header", "rows", "widths", "note", "landscape"];
+const FINDINGS_KEYS: &[&str] = &["summary", "strengths", "problems_summary", "problems"];
+const SHORTCOMING_KEYS: &[&str] = &["title", "text"];
+const BULLETIN_KEYS: &[&str] = &[
     "name",
-    "heading",
-    "body",
-    "photo",
-    "photos",
-    "caption",
-    "width",
-    "float",
-    "table",
-    "header",
-    "rows",
-    "widths",
-    "landscape",
-    "findings",
-    "summary",
-    "strengths",
-    "problems_summary",
-    "problems",
-    "text",
-    // bulletin.yaml
     "publisher",
     "number_format",
+    "editor",
     "caption_mark",
-    "distribution",
-    "label",
-    "to",
+    "closing",
     "layout",
     "engine",
+];
+const CLOSING_KEYS: &[&str] = &["distribution", "reviewer", "copies"];
+const DISTRIBUTION_KEYS: &[&str] = &["label", "to"];
+const LAYOUT_KEYS: &[&str] = &[
     "masthead_size",
     "masthead_spacing",
     "masthead_width",
@@ -71,6 +58,29 @@ pub const KEYS: &[&str] = &[
     "photo_min_width",
     "portrait_rows",
 ];
+
+/// Every key the content format knows (to recognise `title：` typed with a Chinese colon).
+pub fn all_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&str> = [
+        ISSUE_KEYS,
+        ARTICLE_KEYS,
+        SIGNATURE_KEYS,
+        SECTION_KEYS,
+        PHOTO_KEYS,
+        BLOCK_KINDS,
+        TABLE_KEYS,
+        FINDINGS_KEYS,
+        SHORTCOMING_KEYS,
+        BULLETIN_KEYS,
+        CLOSING_KEYS,
+        DISTRIBUTION_KEYS,
+        LAYOUT_KEYS,
+    ]
+    .concat();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
 
 /// Decodes issue.yaml's tree; every problem found, if any.
 pub fn decode_issue(file: &SourceFile, root: &Node) -> Result<Issue, Vec<Problem>> {
@@ -387,8 +397,7 @@ impl<'a> Decoder<'a> {
     // ---- issue.yaml
 
     fn issue(&mut self, root: &Node) -> Option<Issue> {
-        let keys = ["number", "date", "editor", "reviewer", "copies", "articles"];
-        let fields = self.mapping(root, "issue.yaml 的内容", &keys)?;
+        let fields = self.mapping(root, "issue.yaml 的内容", ISSUE_KEYS)?;
         let number = self.required(&fields, "number").and_then(|e| {
             let value = self.issue_number(&e.value)?;
             Some(Spanned {
@@ -441,17 +450,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn article(&mut self, node: &Node) -> Option<Article> {
-        let keys = [
-            "title",
-            "note",
-            "lead",
-            "sections",
-            "closing",
-            "signature",
-            "attachments",
-            "page_break",
-        ];
-        let fields = self.mapping(node, "一篇文章", &keys)?;
+        let fields = self.mapping(node, "一篇文章", ARTICLE_KEYS)?;
         let title = (self.required(&fields, "title")).map(|e| self.plain(e, "文章标题"));
         let note = self.optional_markdown(&fields, "note", "编者按");
         let lead = self.blocks(fields.get("lead"));
@@ -487,7 +486,7 @@ impl<'a> Decoder<'a> {
                 date: None,
             });
         }
-        let fields = self.mapping(node, "落款 signature", &["name", "date"])?;
+        let fields = self.mapping(node, "落款 signature", SIGNATURE_KEYS)?;
         let name = (self.required(&fields, "name")).map(|e| self.plain(e, "落款单位"));
         let date = fields
             .value("date")
@@ -496,7 +495,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn section(&mut self, node: &Node) -> Option<Section> {
-        let fields = self.mapping(node, "一节", &["heading", "body", "sections"])?;
+        let fields = self.mapping(node, "一节", SECTION_KEYS)?;
         let heading = (self.required(&fields, "heading")).map(|e| self.plain(e, "小标题"));
         let body = self.blocks(fields.get("body"));
         let sections = self.list(fields.get("sections"), "sections", |d, n| d.section(n));
@@ -528,9 +527,7 @@ impl<'a> Decoder<'a> {
             );
             return None;
         };
-        let kinds = ["photo", "photos", "table", "findings"];
-        let present: Vec<&str> = kinds
-            .into_iter()
+        let present: Vec<&str> = (BLOCK_KINDS.iter().copied())
             .filter(|k| entries.iter().any(|e| e.key == *k))
             .collect();
         match present.as_slice() {
@@ -555,9 +552,7 @@ impl<'a> Decoder<'a> {
                 Some(Block { kind: block, span })
             }
             [] => {
-                let all = [
-                    "photo", "caption", "width", "float", "photos", "table", "findings",
-                ];
+                let all = [PHOTO_KEYS, &BLOCK_KINDS[1..]].concat();
                 let near = entries.iter().find(|e| closest_key(&e.key, &all).is_some());
                 match near {
                     Some(entry) => self.unknown_key(entry, &all),
@@ -581,7 +576,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn photo(&mut self, node: &Node) -> Option<Photo> {
-        let fields = self.mapping(node, "一张图片", &["photo", "caption", "width", "float"])?;
+        let fields = self.mapping(node, "一张图片", PHOTO_KEYS)?;
         let file = self.required(&fields, "photo").map(|e| {
             let text = self.plain(e, "图片文件名");
             Spanned {
@@ -611,8 +606,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn table(&mut self, node: &Node) -> Option<Table> {
-        let keys = ["title", "header", "rows", "widths", "note", "landscape"];
-        let fields = self.mapping(node, "表格", &keys)?;
+        let fields = self.mapping(node, "表格", TABLE_KEYS)?;
         let title = self.optional_plain(&fields, "title", "表格标题");
         let header_entry = self.required(&fields, "header");
         let header = self.list(header_entry, "表头 header", |d, n| {
@@ -687,14 +681,13 @@ impl<'a> Decoder<'a> {
     }
 
     fn findings(&mut self, node: &Node) -> Option<Findings> {
-        let keys = ["summary", "strengths", "problems_summary", "problems"];
-        let fields = self.mapping(node, "检查情况 findings", &keys)?;
+        let fields = self.mapping(node, "检查情况 findings", FINDINGS_KEYS)?;
         let summary = self.optional_markdown(&fields, "summary", "summary");
         let strengths = self.list(fields.get("strengths"), "strengths", |d, n| d.section(n));
         let problems_summary =
             self.optional_markdown(&fields, "problems_summary", "problems_summary");
         let problems = self.list(fields.get("problems"), "problems", |d, n| {
-            let fields = d.mapping(n, "一条问题", &["title", "text"])?;
+            let fields = d.mapping(n, "一条问题", SHORTCOMING_KEYS)?;
             let title = (d.required(&fields, "title")).map(|e| d.plain(e, "问题标题"));
             let text = (d.required(&fields, "text")).map(|e| d.markdown(e, "问题说明"));
             Some(Shortcoming {
@@ -713,17 +706,7 @@ impl<'a> Decoder<'a> {
     // ---- bulletin.yaml
 
     fn bulletin(&mut self, root: &Node) -> Option<Bulletin> {
-        let keys = [
-            "name",
-            "publisher",
-            "number_format",
-            "editor",
-            "caption_mark",
-            "closing",
-            "layout",
-            "engine",
-        ];
-        let fields = self.mapping(root, "bulletin.yaml 的内容", &keys)?;
+        let fields = self.mapping(root, "bulletin.yaml 的内容", BULLETIN_KEYS)?;
         let name = (self.required(&fields, "name")).map(|e| self.plain(e, "刊名"));
         let publisher = (self.required(&fields, "publisher")).map(|e| self.plain(e, "编印单位"));
         let editor = (self.required(&fields, "editor")).map(|e| self.plain(e, "稿件编辑"));
@@ -756,13 +739,9 @@ impl<'a> Decoder<'a> {
     }
 
     fn closing_settings(&mut self, node: &Node) -> Option<ClosingSettings> {
-        let fields = self.mapping(
-            node,
-            "报尾 closing",
-            &["distribution", "reviewer", "copies"],
-        )?;
+        let fields = self.mapping(node, "报尾 closing", CLOSING_KEYS)?;
         let distribution = self.list(fields.get("distribution"), "distribution", |d, n| {
-            let fields = d.mapping(n, "报尾的一行", &["label", "to"])?;
+            let fields = d.mapping(n, "报尾的一行", DISTRIBUTION_KEYS)?;
             let label = d
                 .required(&fields, "label")
                 .map(|e| d.plain(e, "报尾的标签"));
@@ -797,68 +776,40 @@ impl<'a> Decoder<'a> {
     }
 
     fn layout(&mut self, node: &Node) -> Option<Layout> {
-        let keys = [
+        let f = self.mapping(node, "版式 layout", LAYOUT_KEYS)?;
+        let mut l = Layout::default();
+        self.setting_decimal(
+            &f,
             "masthead_size",
-            "masthead_spacing",
-            "masthead_width",
-            "red",
-            "rule",
-            "blank_rows",
-            "page_numbers",
-            "number_first_page",
-            "mirror",
-            "bold_levels",
-            "latin_spacing",
-            "article_break",
-            "photo_min_width",
-            "portrait_rows",
-        ];
-        let fields = self.mapping(node, "版式 layout", &keys)?;
-        let mut layout = Layout::default();
-        // Settings are reported at their key, where the editor looks for them.
-        let decimal = |d: &mut Self, key: &str, what: &str, range, hint: &str, slot: &mut f64| {
-            if let Some(e) = fields.value(key) {
-                let before = d.problems.len();
-                if let Some(x) = d.decimal(&e.value, what, range, hint) {
-                    *slot = x;
-                }
-                d.relocate_to_key(before, e);
-            }
-        };
-        decimal(
-            self,
-            "masthead_size",
-            "报头字号 masthead_size",
+            "报头字号",
             36.0..=72.0,
             "单位是磅（pt）；初号是 42，小初是 36。",
-            &mut layout.masthead_size,
+            &mut l.masthead_size,
         );
-        decimal(
-            self,
+        self.setting_decimal(
+            &f,
             "masthead_spacing",
-            "报头字距 masthead_spacing",
+            "报头字距",
             0.0..=1.0,
             "单位是字宽：0 表示不加字距，0.5 表示每字之间空半个字。",
-            &mut layout.masthead_spacing,
+            &mut l.masthead_spacing,
         );
-        decimal(
-            self,
+        self.setting_decimal(
+            &f,
             "masthead_width",
-            "报头字宽 masthead_width",
+            "报头字宽",
             50.0..=100.0,
             "这是报头文字的横向比例（百分比），100 为正常，小于 100 把字压窄。",
-            &mut layout.masthead_width,
+            &mut l.masthead_width,
         );
-        if let Some(e) = fields.value("red") {
+        if let Some(e) = f.value("red") {
             let hint = "red 是印刷四色（青、品红、黄、黑）的百分比，标准红为 [0, 80, 80, 0]。";
             let before = self.problems.len();
             let parts: Vec<Option<f64>> = self.list(Some(e), "red", |d, n| {
                 Some(d.decimal(n, "red 里的数", 0.0..=100.0, hint))
             });
             match parts.into_iter().collect::<Option<Vec<f64>>>() {
-                Some(values) if values.len() == 4 => {
-                    layout.red.copy_from_slice(&values);
-                }
+                Some(values) if values.len() == 4 => l.red.copy_from_slice(&values),
                 Some(values) if self.problems.len() == before => self.problem(
                     e.key_span,
                     format!("red 应有 4 个数，这里有 {} 个", values.len()),
@@ -868,91 +819,113 @@ impl<'a> Decoder<'a> {
             }
             self.relocate_to_key(before, e);
         }
-        if let Some(e) = fields.value("rule") {
-            let choices = [
-                ("single", RuleStyle::Single),
-                ("double", RuleStyle::Double),
-                ("star", RuleStyle::Star),
-            ];
-            if let Some(v) = self.choice(&e.value, "rule", &choices) {
-                layout.rule = v;
-            }
-        }
-        if let Some(e) = fields.value("blank_rows") {
-            let before = self.problems.len();
-            if let Some(v) = self.number(
-                &e.value,
-                "blank_rows:",
-                0..=3,
-                "红线下面到第一篇标题之间空几行：通常 1 行，公文格式空 2 行。",
-            ) {
-                layout.blank_rows = v;
-            }
-            self.relocate_to_key(before, e);
-        }
-        if let Some(e) = fields.value("page_numbers") {
-            let choices = [
-                ("outside", PageNumbers::Outside),
-                ("center", PageNumbers::Center),
-                ("none", PageNumbers::None),
-            ];
-            if let Some(v) = self.choice(&e.value, "page_numbers", &choices) {
-                layout.page_numbers = v;
-            }
-        }
+        let rules = [
+            ("single", RuleStyle::Single),
+            ("double", RuleStyle::Double),
+            ("star", RuleStyle::Star),
+        ];
+        self.setting_choice(&f, "rule", &rules, &mut l.rule);
+        self.setting_number(
+            &f,
+            "blank_rows",
+            0..=3,
+            "红线下面到第一篇标题之间空几行：通常 1 行，公文格式空 2 行。",
+            &mut l.blank_rows,
+        );
+        let numbers = [
+            ("outside", PageNumbers::Outside),
+            ("center", PageNumbers::Center),
+            ("none", PageNumbers::None),
+        ];
+        self.setting_choice(&f, "page_numbers", &numbers, &mut l.page_numbers);
         for (key, slot) in [
-            ("number_first_page", &mut layout.number_first_page),
-            ("mirror", &mut layout.mirror),
-            ("latin_spacing", &mut layout.latin_spacing),
+            ("number_first_page", &mut l.number_first_page),
+            ("mirror", &mut l.mirror),
+            ("latin_spacing", &mut l.latin_spacing),
         ] {
-            if let Some(e) = fields.value(key)
+            if let Some(e) = f.value(key)
                 && let Some(v) = self.boolean(&e.value, key)
             {
                 *slot = v;
             }
         }
-        if let Some(e) = fields.value("bold_levels") {
+        if let Some(e) = f.value("bold_levels") {
             let hint =
                 "层级是 1（一、）、2（（一））、3（1.）、4（（1））；例如 bold_levels: [2, 3]。";
-            let levels = self.list(Some(e), "bold_levels", |d, n| {
+            l.bold_levels = self.list(Some(e), "bold_levels", |d, n| {
                 d.number(n, "bold_levels 里的层级", 1..=4, hint)
             });
-            layout.bold_levels = levels;
         }
-        if let Some(e) = fields.value("article_break") {
-            let choices = [
-                ("continue", ArticleBreak::Continue),
-                ("page", ArticleBreak::Page),
-            ];
-            if let Some(v) = self.choice(&e.value, "article_break", &choices) {
-                layout.article_break = v;
-            }
+        let breaks = [
+            ("continue", ArticleBreak::Continue),
+            ("page", ArticleBreak::Page),
+        ];
+        self.setting_choice(&f, "article_break", &breaks, &mut l.article_break);
+        self.setting_number(
+            &f,
+            "photo_min_width",
+            20..=100,
+            "图片放不下时最多缩到正文宽度的百分之几，再放不下就移到下一页；默认 45。",
+            &mut l.photo_min_width,
+        );
+        self.setting_number(
+            &f,
+            "portrait_rows",
+            4..=20,
+            "竖拍照片最高占几行（每页 22 行）；默认 9。",
+            &mut l.portrait_rows,
+        );
+        Some(l)
+    }
+
+    /// A decimal setting in `range` into `slot`; a problem is placed at its key.
+    fn setting_decimal(
+        &mut self,
+        fields: &Fields,
+        key: &str,
+        what: &str,
+        range: RangeInclusive<f64>,
+        hint: &str,
+        slot: &mut f64,
+    ) {
+        let Some(e) = fields.value(key) else { return };
+        let before = self.problems.len();
+        if let Some(x) = self.decimal(&e.value, &format!("{what} {key}"), range, hint) {
+            *slot = x;
         }
-        if let Some(e) = fields.value("photo_min_width") {
-            let before = self.problems.len();
-            if let Some(v) = self.number(
-                &e.value,
-                "photo_min_width:",
-                20..=100,
-                "图片放不下时最多缩到正文宽度的百分之几，再放不下就移到下一页；默认 45。",
-            ) {
-                layout.photo_min_width = v;
-            }
-            self.relocate_to_key(before, e);
+        self.relocate_to_key(before, e);
+    }
+
+    /// A whole-number setting in `range` into `slot`; a problem is placed at its key.
+    fn setting_number(
+        &mut self,
+        fields: &Fields,
+        key: &str,
+        range: RangeInclusive<u32>,
+        hint: &str,
+        slot: &mut u32,
+    ) {
+        let Some(e) = fields.value(key) else { return };
+        let before = self.problems.len();
+        if let Some(n) = self.number(&e.value, &format!("{key}:"), range, hint) {
+            *slot = n;
         }
-        if let Some(e) = fields.value("portrait_rows") {
-            let before = self.problems.len();
-            if let Some(v) = self.number(
-                &e.value,
-                "portrait_rows:",
-                4..=20,
-                "竖拍照片最高占几行（每页 22 行）；默认 9。",
-            ) {
-                layout.portrait_rows = v;
-            }
-            self.relocate_to_key(before, e);
+        self.relocate_to_key(before, e);
+    }
+
+    /// One of `choices` into `slot`.
+    fn setting_choice<T: Copy>(
+        &mut self,
+        fields: &Fields,
+        key: &str,
+        choices: &[(&str, T)],
+        slot: &mut T,
+    ) {
+        if let Some(e) = fields.value(key)
+            && let Some(v) = self.choice(&e.value, key, choices)
+        {
+            *slot = v;
         }
-        Some(layout)
     }
 
     /// Problems added since `before` point at the key of `entry` instead of its value.
@@ -1012,7 +985,7 @@ mod tests {
 
     fn issue(text: &str) -> Result<Issue, Vec<Problem>> {
         let file = SourceFile::new(FileId(1), "issue.yaml", text);
-        let root = crate::yaml::parse(&file, KEYS)?;
+        let root = crate::yaml::parse(&file, &all_keys())?;
         decode_issue(&file, &root)
     }
 

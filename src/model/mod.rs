@@ -14,13 +14,13 @@ use std::ops::Deref;
 
 use crate::source::Span;
 
-pub use decode::{KEYS, decode_bulletin, decode_issue};
+pub use decode::{all_keys, decode_bulletin, decode_issue};
 
 impl Issue {
     /// Parses issue.yaml's text (no I/O), as file [`crate::load::ISSUE`] named `issue.yaml`.
     pub fn parse(text: &str) -> Result<Issue, crate::diag::Problems> {
         let file = crate::source::SourceFile::new(crate::load::ISSUE, "issue.yaml", text);
-        let root = crate::yaml::parse(&file, KEYS)?;
+        let root = crate::yaml::parse(&file, &all_keys())?;
         Ok(decode_issue(&file, &root)?)
     }
 }
@@ -29,7 +29,7 @@ impl Bulletin {
     /// Parses bulletin.yaml's text (no I/O), as file [`crate::load::BULLETIN`].
     pub fn parse(text: &str) -> Result<Bulletin, crate::diag::Problems> {
         let file = crate::source::SourceFile::new(crate::load::BULLETIN, "bulletin.yaml", text);
-        let root = crate::yaml::parse(&file, KEYS)?;
+        let root = crate::yaml::parse(&file, &all_keys())?;
         Ok(decode_bulletin(&file, &root)?)
     }
 }

@@ -288,7 +288,7 @@ mod tests {
 
     fn issue(text: &str) -> Issue {
         let file = SourceFile::new(FileId(1), "issue.yaml", text);
-        let root = crate::yaml::parse(&file, KEYS).unwrap();
+        let root = crate::yaml::parse(&file, &all_keys()).unwrap();
         decode_issue(&file, &root).unwrap()
     }
 

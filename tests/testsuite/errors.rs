@@ -330,3 +330,63 @@ fn two_issues_with_one_number_fail_the_build_of_either() {
     std::fs::remove_dir_all(project.path("content/099 - 副本")).unwrap();
     project.build("099").assert_ok();
 }
+
+#[test]
+fn a_photo_named_in_a_comment_above_its_use_is_located_at_the_use() {
+    // The position comes from the parser, not from searching the text: the comment's mention of
+    // the same file name comes first in the text and must not be taken.
+    let yaml = format!(
+        "{GOOD}      # 下一张是 photos/没有这张.jpg，拍得不好可以换\n      - photo: photos/没有这张.jpg\n        caption: 说明\n"
+    );
+    project_with_issue(&yaml)
+        .build("099")
+        .assert_failed_with("content/099/issue.yaml:8:16: 错误：找不到图片「photos/没有这张.jpg」");
+}
+
+#[test]
+fn stray_bold_markers_in_an_editors_note_are_warned_about_like_everywhere_else() {
+    let yaml = GOOD.replace(
+        "  - title: 测试标题\n",
+        "  - title: 测试标题\n    note: 本期**重点\n",
+    );
+    let run = project_with_issue(&yaml).build("099");
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("content/099/issue.yaml:5:13: 警告：这里的 ** 没有变成粗体，会原样印出"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_chinese_colon_after_a_key_and_a_missing_space_are_named_at_the_colon() {
+    let yaml = GOOD
+        .replace("date: 2022-05-01", "date：2022-05-01")
+        .replace("title: 测试标题", "title:测试标题");
+    project_with_issue(&yaml)
+        .build("099")
+        .assert_failed_with("content/099/issue.yaml:2:5: 错误：键「date」后面用了中文冒号“：”")
+        .assert_failed_with("把中文冒号“：”改成英文冒号和一个空格")
+        .assert_failed_with("content/099/issue.yaml:4:10: 错误：键「title」的冒号后面少了一个空格");
+}
+
+#[test]
+fn an_alias_is_refused_before_it_can_repeat_anything() {
+    let yaml = GOOD.replace("      - 一段话。\n", "      - &p 一段话。\n      - *p\n");
+    project_with_issue(&yaml).build("099").assert_failed_with(
+        "content/099/issue.yaml:7:9: 错误：这里用了 YAML 别名（*名字），内容里不能用别名",
+    );
+}
+
+#[test]
+fn dates_may_be_written_the_ways_people_write_them() {
+    for date in ["2022年5月1日", "2022.5.1", "2022/5/1"] {
+        let project = project_with_issue(&GOOD.replace("2022-05-01", date));
+        project.build("099").assert_ok();
+        let text = crate::support::pdf_text(
+            &std::fs::read(project.path("output/099/第099期.pdf")).unwrap(),
+        );
+        assert!(text.contains("2022年5月1日"), "{date}: {text}");
+    }
+}
