@@ -120,6 +120,17 @@ pub enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: Option<Date>,
     },
+    /// 导入草稿：把 Word 文档（.docx）、纯文字（.txt）或 Markdown（.md）整理成新的一期 content/<期号>/（issue.yaml 和照片）
+    Import {
+        /// 草稿文件：.docx、.txt 或 .md；写 - 就把文字粘贴进来（粘贴完按 Ctrl-D，Windows 上按 Ctrl-Z 再按回车）
+        file: String,
+        /// 期号，例如 036；不写就用草稿版头的期号，草稿里没有就用下一个期号
+        #[arg(long, value_name = "期号")]
+        number: Option<u32>,
+        /// 出刊日期，例如 2022-07-05 或 2022年7月5日；不写就用草稿里的日期，草稿里没有就用今天
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_import_date)]
+        date: Option<Date>,
+    },
 }
 
 /// Which fonts a build may use.
@@ -234,6 +245,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Verify { issue } => verify(&project, issue.as_deref()),
         Command::Volume { year, fonts } => volume(project, year, fonts.no_system_fonts),
         Command::New { date } => new(&project, date),
+        Command::Import { file, number, date } => import(&project, &file, number, date),
     }
 }
 
@@ -695,6 +707,61 @@ fn new(project: &Project, date: Option<Date>) -> Result<()> {
     say!("下一步：编辑 issue.yaml，然后生成 PDF 看效果：");
     say!("  cargo run --release -- build {folder}");
     Ok(())
+}
+
+/// Imports a draft as a new issue and prints what was recognised; warnings go to stderr.
+fn import(project: &Project, file: &str, number: Option<u32>, date: Option<Date>) -> Result<()> {
+    use crate::import::{ImportOptions, Source};
+    let source = if file == "-" {
+        use std::io::Read;
+        if std::io::stdin().is_terminal() {
+            eprintln!("请粘贴草稿的文字，粘贴完按 Ctrl-D（Windows 上按 Ctrl-Z 再按回车）：");
+        }
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("无法读取粘贴的文字")?;
+        Source::Stdin(bytes)
+    } else {
+        Source::File(PathBuf::from(file))
+    };
+    let imported = crate::import::import(project, source, &ImportOptions { number, date })?;
+    for line in &imported.report {
+        if line.warning {
+            eprintln!("警告：{}", line.text);
+        } else {
+            say!("  {}", line.text);
+        }
+    }
+    let folder = &imported.folder;
+    say!("已导入第{folder}期：");
+    say!("  {}  本期内容，请对照草稿核对一遍", show(&imported.file));
+    say!(
+        "  {}/  照片：从草稿取出 {} 张",
+        show(&imported.dir.join("photos")),
+        imported.photos.len()
+    );
+    if !imported.missing_photos.is_empty() {
+        say!(
+            "还缺 {} 张照片：{}。请把照片按这些文件名放进 {}/。",
+            imported.missing_photos.len(),
+            imported.missing_photos.join("、"),
+            show(&imported.dir.join("photos"))
+        );
+    }
+    say!("下一步：检查，然后生成 PDF：");
+    say!("  cargo run --release -- check {folder}");
+    say!("  cargo run --release -- build {folder}");
+    Ok(())
+}
+
+/// A date as drafts write it: 2022-07-05, 2022年7月5日, 2022.7.5, 2022/7/5.
+fn parse_import_date(s: &str) -> Result<Date, String> {
+    crate::recognise::parse_date_forms(s)
+        .and_then(|(y, m, d)| Date::parse(&format!("{y:04}-{m:02}-{d:02}")))
+        .ok_or_else(|| {
+            format!("日期「{s}」无效：写成 2022-07-05 或 2022年7月5日 这样的形式，并且必须是真实存在的日期")
+        })
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
