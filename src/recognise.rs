@@ -300,7 +300,7 @@ pub struct Credits {
 pub fn credits_line(text: &str) -> Option<Credits> {
     let text = strip_indent(text);
     let mut parts = text
-        .split(|c: char| c == '\u{3000}' || c == '\t')
+        .split(['\u{3000}', '\t'])
         .map(strip_indent)
         .filter(|p| !p.is_empty());
     let editor = editor_credit(parts.next()?)?.to_string();
@@ -549,7 +549,7 @@ pub fn chinese_numeral(n: u32) -> String {
         20..=99 => format!(
             "{}十{}",
             DIGITS[(n / 10) as usize],
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 String::new()
             } else {
                 DIGITS[(n % 10) as usize].to_string()
@@ -641,7 +641,8 @@ mod tests {
     #[test]
     fn ladder_numbers_are_read_in_every_form_drafts_type() {
         use Numbering::*;
-        let cases: &[(&str, Option<(Numbering, u32, &str)>)] = &[
+        type Expected = Option<(Numbering, u32, &'static str)>;
+        let cases: &[(&str, Expected)] = &[
             ("一、检查方式", Some((Chinese, 1, "检查方式"))),
             ("　　二、检查内容：", Some((Chinese, 2, "检查内容："))),
             ("十二、其他", Some((Chinese, 12, "其他"))),

@@ -78,6 +78,8 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Draft> {
     };
     let styles_name = find_part("/styles", &format!("{dir}/styles.xml"));
     let numbering_name = find_part("/numbering", &format!("{dir}/numbering.xml"));
+    let footnotes_name = find_part("/footnotes", &format!("{dir}/footnotes.xml"));
+    let endnotes_name = find_part("/endnotes", &format!("{dir}/endnotes.xml"));
 
     let Some(document) = part(&main)? else {
         return Err(damaged("找不到正文（document.xml），它可能不是 Word 文档"));
@@ -91,6 +93,14 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Draft> {
         Some(n) => Numbering::parse(&text(n, &numbering_name)?),
         None => Numbering::default(),
     };
+    let mut notes = HashMap::new();
+    for (kind, name) in [("footnote", &footnotes_name), ("endnote", &endnotes_name)] {
+        if let Some(xml) = part(name)? {
+            for (id, text) in note_texts(&text(xml, name)?, kind) {
+                notes.insert((kind, id), text);
+            }
+        }
+    }
     let xml = roxmltree::Document::parse(&document)
         .map_err(|e| damaged(&format!("正文的 XML 有错（{e}）")))?;
     let body = xml
@@ -106,8 +116,18 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Draft> {
         items: Vec::new(),
         paragraph: 0,
         media: Vec::new(),
+        notes,
+        cited: Vec::new(),
     };
     reader.blocks(body);
+    // Footnotes and endnotes follow the text as paragraphs 「注1：……」, so none of their text is lost.
+    let last = reader.paragraph;
+    for (n, text) in std::mem::take(&mut reader.cited).into_iter().enumerate() {
+        reader.items.push(Item {
+            at: last,
+            kind: Kind::Para(Para::plain(&format!("注{}：{text}", n + 1))),
+        });
+    }
 
     // Pictures: their bytes, by relationship id.
     let mut pictures = HashMap::new();
@@ -460,6 +480,10 @@ struct Reader {
     paragraph: usize,
     /// Relationship ids of the pictures, in document order.
     media: Vec<String>,
+    /// The text of each footnote and endnote, by kind and id.
+    notes: HashMap<(&'static str, String), String>,
+    /// The texts of the notes cited so far, in order: the text says 「（注1）」 where each is cited.
+    cited: Vec<String>,
 }
 
 /// What a paragraph's content gives while it is walked.
@@ -623,8 +647,8 @@ impl Reader {
         }
         counters[level] += 1;
         // A number at this level restarts the levels below it.
-        for l in level + 1..counters.len() {
-            counters[l] = start(l as u32).saturating_sub(1);
+        for (l, counter) in counters.iter_mut().enumerate().skip(level + 1) {
+            *counter = start(l as u32).saturating_sub(1);
         }
         let this = levels.get(&(level as u32))?;
         if this.format == "bullet" {
@@ -632,11 +656,11 @@ impl Reader {
             return Some("• ".into());
         }
         let mut text = this.text.clone();
-        for l in 0..=level {
+        for (l, &counter) in counters.iter().enumerate().take(level + 1) {
             let format = levels
                 .get(&(l as u32))
                 .map_or("decimal", |lv| lv.format.as_str());
-            text = text.replace(&format!("%{}", l + 1), &format_number(counters[l], format));
+            text = text.replace(&format!("%{}", l + 1), &format_number(counter, format));
         }
         (!text.is_empty()).then_some(text)
     }
@@ -702,6 +726,19 @@ impl Reader {
                 "tab" | "ptab" => text.push('\t'),
                 "br" | "cr" => text.push('\n'),
                 "noBreakHyphen" => text.push('-'),
+                kind @ ("footnoteReference" | "endnoteReference") => {
+                    let kind = if kind.starts_with("foot") {
+                        "footnote"
+                    } else {
+                        "endnote"
+                    };
+                    if let Some(note) =
+                        attr(node, "id").and_then(|id| self.notes.get(&(kind, id.to_string())))
+                    {
+                        self.cited.push(note.clone());
+                        text.push_str(&format!("（注{}）", self.cited.len()));
+                    }
+                }
                 "sym" => {
                     if let Some(c) = attr(node, "char")
                         .and_then(|h| u32::from_str_radix(h, 16).ok())
@@ -820,6 +857,33 @@ impl Reader {
     }
 }
 
+/// The text of each footnote (or endnote) of footnotes.xml, by id; paragraphs joined by spaces.
+fn note_texts(xml: &str, kind: &str) -> Vec<(String, String)> {
+    let Ok(doc) = roxmltree::Document::parse(xml) else {
+        return Vec::new();
+    };
+    doc.root_element()
+        .children()
+        .filter(|n| n.tag_name().name() == kind)
+        .filter_map(|note| {
+            let id = attr(note, "id")?.to_string();
+            let paragraphs: Vec<String> = note
+                .descendants()
+                .filter(|n| n.tag_name().name() == "p")
+                .map(|p| {
+                    p.descendants()
+                        .filter(|t| t.tag_name().name() == "t")
+                        .filter_map(|t| t.text())
+                        .collect::<String>()
+                })
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect();
+            (!paragraphs.is_empty()).then(|| (id, paragraphs.join(" ")))
+        })
+        .collect()
+}
+
 /// The branch of `mc:AlternateContent` to read: the first `mc:Choice` (Word's modern form),
 /// otherwise the `mc:Fallback` — never both, or pictures would be read twice.
 fn alternate<'a, 'i>(node: Node<'a, 'i>) -> Option<Node<'a, 'i>> {
@@ -855,7 +919,9 @@ fn join_soft_breaks(runs: Vec<Run>) -> Vec<Run> {
         let (Some(b), Some(a)) = (before, after) else {
             continue;
         };
-        if !(is_cjk(b) && is_cjk(a)) && !b.is_whitespace() && !a.is_whitespace() {
+        // Between two Chinese characters the break vanishes; next to a space it adds nothing.
+        let vanishes = (is_cjk(b) && is_cjk(a)) || b.is_whitespace() || a.is_whitespace();
+        if !vanishes {
             push(' ', bold, &mut out);
         }
     }

@@ -300,6 +300,12 @@ pub fn assemble(draft: &Draft, settings: &Settings) -> (Doc, Vec<Note>) {
         article: None,
         stack: Vec::new(),
         masthead: true,
+        masthead_seen: false,
+        pictures_possible: draft.unit == Unit::Paragraph
+            || draft
+                .items
+                .iter()
+                .any(|i| matches!(i.kind, Kind::Picture(_))),
         body_started: false,
         after_table: false,
         after_credits: false,
@@ -372,6 +378,11 @@ struct Builder<'a> {
     stack: Vec<(HeadKind, u32)>,
     /// Still at the top, where masthead lines are.
     masthead: bool,
+    /// A masthead line has been read.
+    masthead_seen: bool,
+    /// The draft can hold pictures (a Word document, Markdown with images): a caption without
+    /// one is a guess to check.
+    pictures_possible: bool,
     /// The current article has something after its title.
     body_started: bool,
     /// The last item was a table (a 备注 now is its note).
@@ -514,16 +525,24 @@ impl Builder<'_> {
             caption
         };
         let place = self.place(at);
-        let whose = if with_picture {
-            ""
+        if with_picture || !self.pictures_possible {
+            let whose = if with_picture {
+                ""
+            } else {
+                "（照片文件另外放进 photos 文件夹）"
+            };
+            self.note(format!(
+                "{place}「△{}」→ 图片 {} 的说明{whose}",
+                quote(&caption),
+                photo + 1
+            ));
         } else {
-            "（草稿里没有这张图片）"
-        };
-        self.note(format!(
-            "{place}「△{}」→ 图片 {} 的说明{whose}",
-            quote(&caption),
-            photo + 1
-        ));
+            self.warn(format!(
+                "{place}「△{}」是照片说明，但前后没有图片；已写成图片 {}，照片文件请另外放进 photos 文件夹",
+                quote(&caption),
+                photo + 1
+            ));
+        }
         self.push(at, Block::Photo { photo, caption });
         self.after_table = false;
     }
@@ -557,6 +576,20 @@ impl Builder<'_> {
             self.note(format!(
                 "{place}「{shown}」→ 版头的{}（由程序印出）",
                 parts.join("、")
+            ));
+            self.masthead_seen = true;
+            return i + 1;
+        }
+        // Another office's name before the date on a masthead line: the masthead is printed from
+        // bulletin.yaml, so say that this name is not printed.
+        if self.masthead
+            && self.masthead_seen
+            && let Some((office, date)) = office_and_date(&text)
+        {
+            self.doc.date.get_or_insert(date);
+            self.warn(format!(
+                "{place}「{shown}」是版头的编印单位和日期，但编印单位「{office}」与 content/bulletin.yaml 的「{}」不同；版头按 bulletin.yaml 印，要改请改那里的 publisher",
+                self.settings.publisher
             ));
             return i + 1;
         }
@@ -840,6 +873,16 @@ impl Builder<'_> {
     }
 }
 
+/// A line 「某某办公室　　2022年7月5日」: a short name without sentence punctuation, then a date.
+fn office_and_date(text: &str) -> Option<(String, (i32, u32, u32))> {
+    let text = recognise::strip_indent(text);
+    let cut = text.rfind(recognise::is_space)?;
+    let date = recognise::parse_date_forms(&text[cut..])?;
+    let office = recognise::strip_indent(&text[..cut]);
+    (!office.is_empty() && office.chars().count() <= 30 && recognise::looks_like_heading(office))
+        .then(|| (office.to_string(), date))
+}
+
 /// The index of the first item from `from` on that is not blank.
 fn next_filled(items: &[Item], from: usize) -> Option<usize> {
     (from..items.len()).find(|&j| match &items[j].kind {
@@ -1012,6 +1055,22 @@ mod tests {
             notes
                 .iter()
                 .any(|n| n.text == "第 7 行「一、活动概况：」→ 一级小标题"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn another_offices_masthead_line_gives_its_date_and_a_warning() {
+        let draft = lines(
+            "长艺党建\n第【035】期\n长江艺术工程职业学院宣传部　　2022年7月5日\n标题\n正文。\n",
+        );
+        let (doc, notes) = assemble(&draft, &settings());
+        assert_eq!(doc.date, Some((2022, 7, 5)));
+        assert_eq!(doc.articles[0].title, "标题");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.warning && n.text.contains("编印单位「长江艺术工程职业学院宣传部」")),
             "{notes:?}"
         );
     }

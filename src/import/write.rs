@@ -13,7 +13,7 @@ use super::draft::{Article, Block, Cell, Doc, Run, Section, Settings};
 /// Characters per line of a wrapped paragraph (content/README.md: 每行四十字左右).
 const WRAP: usize = 40;
 /// A text longer than this is written as a `|` block.
-const BLOCK_ABOVE: usize = 30;
+const BLOCK_ABOVE: usize = WRAP;
 
 /// The paragraph as Markdown: special characters escaped so they print as typed, bold runs as
 /// `**…**` with any punctuation that would keep CommonMark from making them bold moved outside

@@ -3,10 +3,12 @@
 mod archive;
 mod build;
 mod commonmark;
+mod docx;
 mod engines;
 mod error_fixtures;
 mod errors;
 mod escaping;
+mod import;
 mod layout;
 mod layout_pages;
 mod new_and_check;
