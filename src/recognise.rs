@@ -242,6 +242,19 @@ pub fn table_cells(line: &str) -> Option<Vec<String>> {
     (cells.len() >= 2).then_some(cells)
 }
 
+/// The cells of a line that continues a pasted table: as [`table_cells`], but one `|` is enough
+/// (「李四 | 综合支部」 is a row of two cells once a table has begun).
+pub fn table_row_continued(line: &str) -> Option<Vec<String>> {
+    table_cells(line).or_else(|| {
+        let trimmed = strip_indent(line);
+        let (a, b) = trimmed.split_once('|')?;
+        Some(vec![
+            strip_indent(a).to_string(),
+            strip_indent(b).to_string(),
+        ])
+    })
+}
+
 /// Whether a line is the `| --- | :-: |` line under a Markdown table's header.
 pub fn is_table_rule(line: &str) -> bool {
     let Some(cells) = table_cells(line) else {
@@ -790,6 +803,11 @@ mod tests {
         assert_eq!(cells("序号 | 问题 | 措施"), v(&["序号", "问题", "措施"]));
         assert_eq!(cells("甲|乙"), None);
         assert_eq!(cells("一段普通的文字。"), None);
+        assert_eq!(
+            table_row_continued("李四 | 综合支部"),
+            v(&["李四", "综合支部"])
+        );
+        assert_eq!(table_row_continued("一段普通的文字。"), None);
         assert!(is_table_rule("| --- | :-: |"));
         assert!(!is_table_rule("| 1 | 2 |"));
     }

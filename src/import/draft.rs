@@ -299,6 +299,7 @@ pub fn assemble(draft: &Draft, settings: &Settings) -> (Doc, Vec<Note>) {
         notes: Vec::new(),
         article: None,
         stack: Vec::new(),
+        siblings: Vec::new(),
         masthead: true,
         masthead_seen: false,
         pictures_possible: draft.unit == Unit::Paragraph
@@ -349,7 +350,7 @@ pub fn assemble(draft: &Draft, settings: &Settings) -> (Doc, Vec<Note>) {
                             j += 1;
                             continue;
                         }
-                        match recognise::table_cells(&text) {
+                        match recognise::table_row_continued(&text) {
                             Some(cells) => rows.push(cells),
                             None => break,
                         }
@@ -376,6 +377,8 @@ struct Builder<'a> {
     article: Option<Article>,
     /// Open sections: their kind and the ordinal of the last one.
     stack: Vec<(HeadKind, u32)>,
+    /// Headings under the open sections: depth, kind and number, for checking that numbers run on.
+    siblings: Vec<(usize, HeadKind, u32)>,
     /// Still at the top, where masthead lines are.
     masthead: bool,
     /// A masthead line has been read.
@@ -445,6 +448,7 @@ impl Builder<'_> {
             ..Article::default()
         });
         self.stack.clear();
+        self.siblings.clear();
         self.body_started = false;
         self.after_table = false;
         self.after_credits = false;
@@ -804,20 +808,22 @@ impl Builder<'_> {
         let place = self.place(at);
         let shown = quote(line);
         let mut stack = self.stack.clone();
-        let previous = match stack.iter().position(|(k, _)| *k == kind) {
-            Some(pos) => {
-                let previous = stack[pos].1;
-                stack.truncate(pos);
-                Some(previous)
-            }
+        match stack.iter().position(|(k, _)| *k == kind) {
+            Some(pos) => stack.truncate(pos),
             None => {
                 while stack.last().is_some_and(|(k, _)| k.rank() >= kind.rank()) {
                     stack.pop();
                 }
-                None
             }
-        };
+        }
         let depth = stack.len() + 1;
+        // The last number of this kind among the siblings, even if another kind came between.
+        let previous = self
+            .siblings
+            .iter()
+            .rev()
+            .find(|(d, k, _)| *d == depth && *k == kind)
+            .map(|(_, _, n)| *n);
         let Some(level) = Level::from_depth(depth) else {
             self.warn(format!(
                 "{place}「{shown}」是第五层小标题，本刊最多四层（一、（一）1.（1）），保留为带序号的段落"
@@ -830,6 +836,8 @@ impl Builder<'_> {
         self.article(at);
         stack.push((kind, ordinal));
         self.stack = stack;
+        self.siblings.retain(|(d, _, _)| *d <= depth);
+        self.siblings.push((depth, kind, ordinal));
         let section = Section {
             heading: heading.clone(),
             ..Section::default()
@@ -1104,6 +1112,15 @@ mod tests {
         // 一、 after （一）（二） at the top: a kind ranked above closes them.
         assert_eq!(sections[2].heading, "丁");
         assert_eq!(sections[2].sections[0].heading, "戊");
+        assert!(notes.iter().all(|n| !n.warning), "{notes:?}");
+    }
+
+    #[test]
+    fn numbers_run_on_across_a_heading_of_another_kind_between() {
+        let (_, notes) = assemble(
+            &lines("标题\n一、甲\n第一、乙\n二、丙\n| 姓名 | 荣誉 |\n| 张三 | 优秀 |\n李四 | \n"),
+            &settings(),
+        );
         assert!(notes.iter().all(|n| !n.warning), "{notes:?}");
     }
 
