@@ -546,6 +546,66 @@ pub fn numbered_items(text: &str) -> Option<Vec<String>> {
     Some(items)
 }
 
+/// What `check` can say about hand-written YAML that would print doubled: the message and the
+/// hint, in Chinese, ready for a located warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doubled {
+    pub message: String,
+    pub hint: String,
+}
+
+/// A heading (or a strength of `findings`) written with its number or its colon:
+/// 「一、活动概况」 prints as 「一、一、活动概况」.
+pub fn doubled_heading(heading: &str) -> Option<Doubled> {
+    if let Some(number) = heading_number(heading) {
+        let typed = &heading[..heading.len() - number.rest.len()];
+        let typed = typed.trim_matches(is_space);
+        return Some(Doubled {
+            message: format!("小标题「{heading}」开头已经写了序号「{typed}」，印出来序号会重复"),
+            hint: format!(
+                "小标题只写文字，序号由程序按层次自动编排：把开头的「{typed}」删掉，写成「{}」。",
+                strip_heading_colon(number.rest)
+            ),
+        });
+    }
+    let stripped = strip_heading_colon(heading);
+    (stripped != heading.trim_matches(is_space) && !stripped.is_empty()).then(|| Doubled {
+        message: format!("小标题「{heading}」末尾有冒号，本刊的小标题不带冒号"),
+        hint: format!("把末尾的冒号删掉，写成「{stripped}」。"),
+    })
+}
+
+/// A caption written with the caption mark that the bulletin adds itself: 「△△表彰大会现场」.
+pub fn doubled_caption(caption: &str, mark: &str) -> Option<Doubled> {
+    let rest = caption_mark(caption, mark)?;
+    let typed = caption.trim_start_matches(is_space);
+    let typed: String = typed
+        .chars()
+        .take(typed.chars().count() - rest.chars().count())
+        .collect();
+    let typed = typed.trim_matches(is_space).to_string();
+    Some(Doubled {
+        message: format!("照片说明「{caption}」开头已经写了「{typed}」，程序还会再加一个"),
+        hint: format!(
+            "照片说明前的「{mark}」由程序自动加：把开头的「{typed}」删掉，写成「{rest}」。"
+        ),
+    })
+}
+
+/// A paragraph that is a pasted table (lines of cells separated by tabs or `|`): it prints as
+/// one run-on line.
+pub fn pasted_table(paragraph: &str) -> Option<Doubled> {
+    let rows = looks_like_table(paragraph)?;
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    Some(Doubled {
+        message: format!(
+            "这一段像是粘贴进来的表格（{} 行 {columns} 列，用 Tab 或“|”分格），印出来会挤成一段文字",
+            rows.len()
+        ),
+        hint: "改写成 table 块（写法见 content/README.md 的“表格”），或者用 bulletin import 从原稿导入，表格会自动整理好。".into(),
+    })
+}
+
 /// 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (1–99).
 pub fn chinese_numeral(n: u32) -> String {
     const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
@@ -982,6 +1042,39 @@ mod tests {
         assert_eq!(strip_indent("　　为深入推进"), "为深入推进");
         assert_eq!(strip_indent("\u{a0}\u{a0} 为深入推进 \t"), "为深入推进");
         assert_eq!(strip_indent("\u{200b}为深入推进"), "为深入推进");
+    }
+
+    #[test]
+    fn hand_written_yaml_that_would_print_doubled_is_named_with_a_fix() {
+        let heading = doubled_heading("一、活动概况").unwrap();
+        assert_eq!(
+            heading.message,
+            "小标题「一、活动概况」开头已经写了序号「一、」，印出来序号会重复"
+        );
+        assert!(heading.hint.contains("写成「活动概况」"), "{heading:?}");
+        let strength = doubled_heading("（一） 表彰先进：").unwrap();
+        assert!(
+            strength.hint.contains("「（一）」删掉，写成「表彰先进」"),
+            "{strength:?}"
+        );
+        assert!(doubled_heading("第一、提高认识").is_some());
+        let colon = doubled_heading("检查内容：").unwrap();
+        assert!(colon.hint.contains("写成「检查内容」"), "{colon:?}");
+        assert_eq!(doubled_heading("检查内容"), None);
+        assert_eq!(doubled_heading("“三会一课”逐步规范"), None);
+        assert_eq!(doubled_heading("1-3月党费收缴"), None);
+
+        let caption = doubled_caption("△ 表彰大会现场", "△").unwrap();
+        assert_eq!(
+            caption.message,
+            "照片说明「△ 表彰大会现场」开头已经写了「△」，程序还会再加一个"
+        );
+        assert!(caption.hint.contains("写成「表彰大会现场」"), "{caption:?}");
+        assert_eq!(doubled_caption("表彰大会现场", "△"), None);
+
+        let table = pasted_table("序号\t问题\n1\t学习不够\n2\t管理不严\n").unwrap();
+        assert!(table.message.contains("3 行 2 列"), "{table:?}");
+        assert_eq!(pasted_table("一段普通的文字。"), None);
     }
 
     #[test]
