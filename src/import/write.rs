@@ -504,9 +504,23 @@ fn wrap(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut start = 0;
     while chars.len() - start > WRAP {
-        let best = (start + WRAP / 2..=start + WRAP)
+        // After a punctuation mark near the end of the line, as a person would break; else at the
+        // last place where two Chinese characters meet.
+        let after_mark = |p: usize| {
+            breakable(p)
+                && matches!(
+                    chars[p - 1],
+                    '，' | '。' | '；' | '、' | '：' | '！' | '？' | '”' | '）'
+                )
+        };
+        let best = (start + WRAP - 6..=start + WRAP)
             .rev()
-            .find(|&p| breakable(p))
+            .find(|&p| after_mark(p))
+            .or_else(|| {
+                (start + WRAP / 2..=start + WRAP)
+                    .rev()
+                    .find(|&p| breakable(p))
+            })
             .or_else(|| (start + WRAP + 1..chars.len()).find(|&p| breakable(p)));
         let Some(cut) = best else { break };
         lines.push(chars[start..cut].iter().collect());
