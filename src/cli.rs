@@ -147,6 +147,19 @@ pub enum Command {
         #[arg(long, value_name = "日期", value_parser = parse_date)]
         date: Option<Date>,
     },
+    /// 导入草稿：把 Word 文档（.docx）、纯文字（.txt）或 Markdown（.md）整理成新的一期 content/<期号>/（issue.yaml 和照片）
+    #[command(override_usage = "bulletin import <草稿文件> [--number 期号] [--date 日期]")]
+    Import {
+        /// 草稿文件：.docx、.txt 或 .md；写 - 就把文字粘贴进来（粘贴完按 Ctrl-D，Windows 上按 Ctrl-Z 再按回车）
+        #[arg(value_name = "草稿文件")]
+        file: String,
+        /// 期号，例如 036；不写就用草稿版头的期号，草稿里没有就用下一个期号
+        #[arg(long, value_name = "期号", value_parser = parse_number)]
+        number: Option<u32>,
+        /// 出刊日期，例如 2022-07-05 或 2022年7月5日；不写就用草稿里的日期，草稿里没有就用今天
+        #[arg(long, value_name = "日期", value_parser = parse_date)]
+        date: Option<Date>,
+    },
 }
 
 /// Which fonts a build may use.
@@ -228,6 +241,7 @@ pub fn run(cli: Cli) -> Result<()> {
             number_option,
             date,
         } => cmd::new::run(&project, number.or(number_option), date),
+        Command::Import { file, number, date } => cmd::import::run(&project, &file, number, date),
     }
 }
 

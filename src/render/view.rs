@@ -10,6 +10,7 @@ use crate::load::Loaded;
 use crate::markup::{join_lines, markdown_to_markdown, markdown_to_typst};
 use crate::model::walk::{Step, walk};
 use crate::model::{BlockKind, Cell, Layout, Markdown, Photo, Plain};
+use crate::recognise::{clean_caption, clean_heading};
 
 /// The whole issue, as the templates see it.
 #[derive(Debug, Serialize)]
@@ -156,6 +157,12 @@ pub fn issue_view(loaded: &Loaded, photos: &HashMap<String, String>) -> Result<I
     };
     let md_path = |photo: &Photo| url_path(&format!("../../content/{folder}/{}", photo.file.value));
     let convert = |md: &Markdown| convert(loaded, md);
+    // Numbers and marks the editor typed are printed once: by the bulletin (see validate).
+    let caption = |text: &Plain| {
+        clean_caption(&plain(text), &bulletin.caption_mark)
+            .0
+            .to_string()
+    };
     let mut articles: Vec<ArticleView> = Vec::new();
     for step in walk(issue) {
         if let Step::Article { article, .. } = step {
@@ -196,7 +203,7 @@ pub fn issue_view(loaded: &Loaded, photos: &HashMap<String, String>) -> Result<I
             } => blocks.push(BlockView::Heading {
                 level,
                 ordinal: ordinal(level, number),
-                text: plain(&section.heading),
+                text: clean_heading(&plain(&section.heading)).text.to_string(),
             }),
             Step::Block { block, .. } => match &block.kind {
                 BlockKind::Text(text) => {
@@ -206,7 +213,7 @@ pub fn issue_view(loaded: &Loaded, photos: &HashMap<String, String>) -> Result<I
                 BlockKind::Photo(photo) => blocks.push(BlockView::Photo {
                     path: photo_path(photo),
                     md_path: md_path(photo),
-                    caption: plain(&photo.caption),
+                    caption: caption(&photo.caption),
                     width: photo.width.unwrap_or(DEFAULT_PHOTO_WIDTH),
                     width_given: photo.width.is_some(),
                     float: photo.float,
@@ -216,7 +223,7 @@ pub fn issue_view(loaded: &Loaded, photos: &HashMap<String, String>) -> Result<I
                         .map(|photo| PhotoItemView {
                             path: photo_path(photo),
                             md_path: md_path(photo),
-                            caption: plain(&photo.caption),
+                            caption: caption(&photo.caption),
                         })
                         .collect(),
                 }),
@@ -257,7 +264,10 @@ pub fn issue_view(loaded: &Loaded, photos: &HashMap<String, String>) -> Result<I
                 let (typst, markdown) = convert(&item.text)?;
                 blocks.push(BlockView::Problem {
                     ordinal: ordinal(level, number),
-                    title: plain(&item.title),
+                    // A problem's lead keeps its end (a colon may belong to the sentence).
+                    title: clean_heading(&plain(&item.title))
+                        .without_number
+                        .to_string(),
                     typst,
                     markdown,
                 });

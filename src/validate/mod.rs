@@ -13,9 +13,10 @@ use walkdir::WalkDir;
 
 use crate::diag::Problem;
 use crate::load::Loaded;
-use crate::model::walk::{Field, Step, walk};
+use crate::model::walk::{Field, Role, Step, walk};
 use crate::model::{BlockKind, Photo, Table};
 use crate::project::{IssueId, Project};
+use crate::recognise::{clean_caption, clean_heading, pasted_table};
 use crate::render::{DEFAULT_PHOTO_WIDTH, TEXT_WIDTH_MM};
 
 pub use photo::check_photo;
@@ -202,6 +203,7 @@ impl Validator<'_> {
                 format!("请填写{what}，或删除这一项。"),
             );
         }
+        self.typed_marks(field);
         if let Field::Markdown(_, markdown) = field {
             for offset in crate::markup::stray_strong_markers(&markdown.text) {
                 self.warning(
@@ -220,6 +222,58 @@ impl Validator<'_> {
                     crate::new_issue::PLACEHOLDER
                 ),
             );
+        }
+    }
+
+    /// A number, colon or caption mark the editor typed that the bulletin adds or leaves out
+    /// itself: removed when printed (see the view), and named here so that the YAML gets cleaned.
+    fn typed_marks(&mut self, field: &Field) {
+        let text = field.text();
+        let what = field.role().name();
+        match field.role() {
+            Role::Heading | Role::ProblemTitle => {
+                let clean = clean_heading(&text.text);
+                if let Some(number) = clean.number {
+                    self.warning(
+                        text.span,
+                        format!(
+                            "{what}开头写了序号「{number}」，印出时已去掉：序号由程序按层次自动编排"
+                        ),
+                        format!(
+                            "把 issue.yaml 里的「{number}」删掉，写成「{}」。",
+                            clean.text
+                        ),
+                    );
+                }
+                if let Some(colon) = clean.colon.filter(|_| field.role() == Role::Heading) {
+                    self.warning(
+                        text.span,
+                        format!("{what}末尾的「{colon}」印出时已去掉：本刊的小标题不带冒号"),
+                        format!("把 issue.yaml 里末尾的「{colon}」删掉。"),
+                    );
+                }
+            }
+            Role::Caption => {
+                let mark = &self.loaded.bulletin.caption_mark;
+                if let (rest, Some(typed)) = clean_caption(&text.text, mark) {
+                    self.warning(
+                        text.span,
+                        format!(
+                            "图片说明开头写了「{typed}」，印出时已去掉：「{mark}」由程序自动加"
+                        ),
+                        format!(
+                            "把 issue.yaml 里的「{typed}」删掉，写成「{}」。",
+                            rest.trim()
+                        ),
+                    );
+                }
+            }
+            Role::Paragraph => {
+                if let Some(table) = pasted_table(&text.text) {
+                    self.warning(text.span, table.message, table.hint);
+                }
+            }
+            _ => {}
         }
     }
 

@@ -8,7 +8,7 @@ use crate::support::{
 /// the PDF must show: every line in order; the table's cells item by item, anywhere (a row that
 /// breaks across pages interleaves its cells). Whitespace and Markdown markers are removed; two
 /// transcription artefacts of the seed are corrected, as in content/034.
-fn seed_units() -> (Vec<String>, Vec<String>) {
+pub(crate) fn seed_units() -> (Vec<String>, Vec<String>) {
     let seed = include_str!("../fixtures/seed-034.txt");
     let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
     let (mut lines, mut cells) = (Vec::new(), Vec::new());

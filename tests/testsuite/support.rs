@@ -54,6 +54,13 @@ impl TestProject {
         std::fs::read_to_string(self.path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
     }
 
+    /// Copies the repository's file `from` (e.g. a fixture photo) to `relative` in the project.
+    pub fn copy_file(&self, from: &str, relative: &str) {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::copy(repo().join(from), path).unwrap_or_else(|e| panic!("{from}: {e}"));
+    }
+
     /// Copies the folder `from` (from outside the project) over the folder `relative` in it.
     pub fn copy_in(&self, from: &Path, relative: &str) {
         copy_dir(from, &self.path(relative));
