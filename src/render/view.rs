@@ -81,6 +81,7 @@ pub enum BlockView {
         md_path: String,
         caption: String,
         width: u32,
+        width_given: bool,
     },
     Table {
         header: Vec<String>,
@@ -205,9 +206,12 @@ impl Builder<'_> {
                     md_path: url_path(&format!("../../content/{}/{}", self.folder, photo.file)),
                     caption: plain(&photo.caption),
                     width: photo.width.unwrap_or(DEFAULT_PHOTO_WIDTH),
+                    width_given: photo.width.is_some(),
                 }),
                 Block::Table(table) => {
-                    let widths = table
+                    // No widths: the template fits the columns to their text.
+                    let widths = table.widths.clone().unwrap_or_default();
+                    let estimate = table
                         .widths
                         .clone()
                         .unwrap_or_else(|| vec![1; table.header.len()]);
@@ -217,7 +221,7 @@ impl Builder<'_> {
                         .map(|row| {
                             let cells: Vec<CellView> = row.iter().map(cell_items).collect();
                             RowView {
-                                breakable: may_overflow_a_page(&cells, &widths),
+                                breakable: may_overflow_a_page(&cells, &estimate),
                                 cells,
                             }
                         })
