@@ -9,6 +9,7 @@ mod errors;
 mod escaping;
 mod layout;
 mod layout_pages;
+mod layout_typeset;
 mod new_and_check;
 mod photos;
 mod settings;
