@@ -115,7 +115,8 @@ fn typeset_view() -> Value {
                 "page_break": false,
             },
             {
-                "title": "艺术系党支部\n开展主题党日活动",
+                // As a `|` block in YAML gives it: with a final line break.
+                "title": "艺术系党支部\n开展主题党日活动\n",
                 "note": null,
                 "blocks": [text("5月6日，艺术系党支部组织全体党员开展主题党日活动。活动中，党员们重温了入党誓词，交流了学习体会，并结合本职工作谈了下一步的打算。")],
                 "attachments": [],
