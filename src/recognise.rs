@@ -580,7 +580,10 @@ pub fn clean_heading(heading: &str) -> CleanHeading<'_> {
         _ => (text, None),
     };
     let rest = rest.trim_end_matches(is_space);
-    let clean = strip_heading_colon(rest);
+    // A colon alone is the heading's text, not a colon after it.
+    let clean = Some(strip_heading_colon(rest))
+        .filter(|c| !c.is_empty())
+        .unwrap_or(rest);
     let colon = (clean.len() < rest.len()).then(|| rest[clean.len()..].trim_matches(is_space));
     CleanHeading {
         text: clean,
@@ -1071,6 +1074,7 @@ mod tests {
             ("2022.7.1 活动", "2022.7.1 活动", None, None),
             ("一流专业建设", "一流专业建设", None, None),
             ("1.5亿元投入", "1.5亿元投入", None, None),
+            ("：", "：", None, None),
         ];
         for (typed, text, number, colon) in cases {
             let clean = clean_heading(typed);

@@ -27,6 +27,9 @@ pub struct TextRun {
     pub stroke: Option<f64>,
     /// The font's cap height at this size, in pt.
     pub cap_height: f64,
+    /// The unit vector along the baseline on the page: (1, 0) upright, (0, -1) for text turned a
+    /// quarter turn to read upwards (a landscape table on a portrait page).
+    pub direction: (f64, f64),
 }
 
 impl TextRun {
@@ -68,8 +71,10 @@ pub fn text_runs(document: &PagedDocument) -> Vec<TextRun> {
         if let FrameItem::Text(text) = item {
             let origin = pos.transform(ts);
             let size = text.size.to_pt();
-            // Horizontal scaling (a condensed masthead) scales the advances on the page too.
-            let scale = ts.sx.get();
+            // Horizontal scaling (a condensed masthead) scales the advances on the page too; a
+            // rotation turns the baseline.
+            let (dx, dy) = (ts.sx.get(), ts.ky.get());
+            let scale = dx.hypot(dy);
             let advances = text
                 .glyphs
                 .iter()
@@ -86,6 +91,7 @@ pub fn text_runs(document: &PagedDocument) -> Vec<TextRun> {
                 fill: text.fill.clone(),
                 stroke: text.stroke.as_ref().map(|s| s.thickness.to_pt()),
                 cap_height: text.font.metrics().cap_height.at(text.size).to_pt(),
+                direction: (dx / scale, dy / scale),
             });
         }
     });

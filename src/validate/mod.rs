@@ -328,6 +328,7 @@ impl Validator<'_> {
                 "widths 给每一列一个相对宽度，个数与表头列数相同。",
             );
         }
+        self.table_width(table);
         for (i, row) in table.rows.iter().enumerate() {
             if row.cells.len() != columns {
                 self.error(
@@ -342,6 +343,107 @@ impl Validator<'_> {
             }
         }
     }
+}
+
+impl Validator<'_> {
+    /// Whether the table's columns can hold their text: every column at least as wide as its
+    /// longest unbreakable run (a header word, a date, a number), which otherwise wraps — a
+    /// warning where the editor chose the widths — and at least one character wide at all, which
+    /// otherwise prints characters over each other — an error.
+    fn table_width(&mut self, table: &Table) {
+        let columns = table.header.len();
+        let mm = if table.landscape {
+            crate::render::TEXT_HEIGHT_MM
+        } else {
+            TEXT_WIDTH_MM
+        };
+        let usable = mm * 72.0 / 25.4 - columns as f64 * TABLE_CELL_INSET_PT;
+        if usable / (columns as f64) < TABLE_CHAR_PT {
+            let hint = if table.landscape {
+                "把这张表拆成几张列数少一些的表。"
+            } else {
+                "把这张表拆成几张列数少一些的表，或者写 landscape: true 把这一页横过来排。"
+            };
+            self.error(
+                table.header_span,
+                format!("表格有 {columns} 列，版心宽度放不下：每列不到一个字宽，字会叠在一起"),
+                hint,
+            );
+            return;
+        }
+        let Some(widths) = table.widths.as_ref().filter(|w| w.value.len() == columns) else {
+            return;
+        };
+        let total: u32 = widths.value.iter().sum::<u32>().max(1);
+        for (j, &w) in widths.value.iter().enumerate() {
+            let width = usable * f64::from(w) / f64::from(total);
+            let texts = (table.rows.iter())
+                .filter_map(|row| row.cells.get(j))
+                .flat_map(|cell| match cell {
+                    crate::model::Cell::Text(text) => vec![text.text.as_str()],
+                    crate::model::Cell::Items(items) => {
+                        items.iter().map(|i| i.text.as_str()).collect()
+                    }
+                })
+                .chain(std::iter::once(table.header[j].text.as_str()));
+            let widest = texts
+                .filter_map(|text| unbreakable_run(text))
+                .max_by(|a, b| run_width(a).total_cmp(&run_width(b)));
+            if let Some(run) = widest.filter(|run| run_width(run) > width) {
+                self.warning(
+                    widths.span,
+                    format!("表格第 {} 列太窄：「{run}」放不下，会折行", j + 1),
+                    "去掉 widths 让程序按内容排列宽，或把这一列写宽些。",
+                );
+            }
+        }
+    }
+}
+
+/// Horizontal inset of a table cell, both sides, in pt (the theme's).
+const TABLE_CELL_INSET_PT: f64 = 8.5;
+/// The width of one character at table size (12 pt), in pt.
+const TABLE_CHAR_PT: f64 = 12.0;
+
+/// The longest run of `text` that must not wrap: a short text whole (a header word of up to four
+/// characters), a date like 2022年7月, or a run of Latin letters and digits.
+fn unbreakable_run(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if text.chars().count() <= 4 {
+        return Some(text.to_string());
+    }
+    let mut runs: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for c in text.chars() {
+        let joins = c.is_ascii_alphanumeric()
+            || matches!(c, '年' | '月' | '日' | '.' | '-' | '%')
+                && current.chars().last().is_some_and(|l| l.is_ascii_digit());
+        if joins {
+            current.push(c);
+        } else if !current.is_empty() {
+            runs.push(std::mem::take(&mut current));
+        }
+    }
+    runs.extend((!current.is_empty()).then_some(current));
+    runs.into_iter()
+        .filter(|run| run.chars().count() <= 12)
+        .max_by(|a, b| run_width(a).total_cmp(&run_width(b)))
+}
+
+/// The printed width of `run` at table size: a CJK character 12 pt, a Latin letter or digit 6 pt.
+fn run_width(run: &str) -> f64 {
+    run.chars()
+        .map(|c| {
+            if c.is_ascii() {
+                TABLE_CHAR_PT / 2.0
+            } else {
+                TABLE_CHAR_PT
+            }
+        })
+        .sum()
 }
 
 /// Images in the issue's `photos/` folder that issue.yaml never uses: usually a photo the editor
@@ -391,4 +493,22 @@ pub fn unused_photos(loaded: &Loaded) -> Vec<Problem> {
             .in_file(&loaded.issue_file().path)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unbreakable_run_of_a_cell_is_its_short_text_a_date_or_a_number() {
+        assert_eq!(unbreakable_run("序号").as_deref(), Some("序号"));
+        assert_eq!(unbreakable_run("整改时限").as_deref(), Some("整改时限"));
+        assert_eq!(
+            unbreakable_run("2022年7月底前完成").as_deref(),
+            Some("2022年7月")
+        );
+        assert_eq!(unbreakable_run("预算 15000 元整").as_deref(), Some("15000"));
+        assert_eq!(unbreakable_run("党建理论方面与业务深度融合"), None);
+        assert!(run_width("2022年7月") > run_width("序号"));
+    }
 }

@@ -103,6 +103,20 @@ fn the_pdf_shows_every_line_of_the_seed_in_order() {
         lines.len(),
         cells.len()
     );
+    // A photo that does not fit floats to the top of the next page while the text after it fills
+    // the page: its caption may come later in the PDF than in the seed. Captions are checked on
+    // their own, and taken out of the text the other lines are read from.
+    let (captions, lines): (Vec<String>, Vec<String>) =
+        lines.into_iter().partition(|line| line.starts_with('△'));
+    assert_eq!(captions.len(), 4, "{captions:?}");
+    let mut text = text;
+    for caption in &captions {
+        assert!(
+            text.contains(caption.as_str()),
+            "caption missing: {caption}"
+        );
+        text = text.replacen(caption.as_str(), "", 1);
+    }
     if let Err((i, missing, context)) = find_in_order(&text, &lines) {
         panic!(
             "seed line {i} not found in order: {missing}\nPDF text from the previous match: {context}"
@@ -347,7 +361,7 @@ fn build_all_builds_every_issue_and_one_failing_issue_stops_no_other() {
         "{}",
         run.stderr
     );
-    for (folder, pages) in [("034", 8), ("098", 1)] {
+    for (folder, pages) in [("034", 7), ("098", 1)] {
         let pdf = std::fs::read(project.path(&format!("output/{folder}/第{folder}期.pdf")))
             .unwrap_or_else(|e| panic!("第{folder}期 not built: {e}"));
         assert_eq!(pdf_pages(&pdf), pages, "第{folder}期");
@@ -357,7 +371,7 @@ fn build_all_builds_every_issue_and_one_failing_issue_stops_no_other() {
     let rows: Vec<&str> = run.stdout.lines().collect();
     assert!(rows[0].starts_with("期号"), "{}", run.stdout);
     assert!(
-        rows[1].starts_with("第034期  已生成") && rows[1].contains(" 8 "),
+        rows[1].starts_with("第034期  已生成") && rows[1].contains(" 7 "),
         "{}",
         run.stdout
     );

@@ -390,3 +390,28 @@ fn dates_may_be_written_the_ways_people_write_them() {
         assert!(text.contains("2022年5月1日"), "{date}: {text}");
     }
 }
+
+#[test]
+fn a_table_too_wide_for_the_page_is_an_error_and_a_too_narrow_column_a_warning() {
+    let header: Vec<String> = (1..=50).map(|n| format!("列{n}")).collect();
+    let row: Vec<String> = (1..=50).map(|n| n.to_string()).collect();
+    let wide = format!(
+        "{GOOD}      - table:\n          header: [{}]\n          rows:\n            - [{}]\n",
+        header.join(", "),
+        row.join(", ")
+    );
+    project_with_issue(&wide)
+        .build("099")
+        .assert_failed_with("content/099/issue.yaml:8:11: 错误：表格有 50 列，版心宽度放不下")
+        .assert_failed_with("landscape: true");
+    let narrow = format!(
+        "{GOOD}      - table:\n          header: [序号, 内容, 整改时限]\n          widths: [1, 30, 1]\n          rows:\n            - [1, 一项措施, 2022年7月]\n"
+    );
+    let run = project_with_issue(&narrow).build("099");
+    run.assert_ok();
+    assert!(
+        run.stderr.contains("content/099/issue.yaml:9:11: 警告：表格第 3 列太窄：「2022年7月」放不下"),
+        "{}",
+        run.stderr
+    );
+}

@@ -67,11 +67,13 @@ fn typst_and_markdown_syntax_in_plain_fields_prints_literally() {
     project.build("099").assert_ok();
     let text = pdf_text(&std::fs::read(project.path("output/099/第099期.pdf")).unwrap());
     for value in TRICKY {
-        // Title, heading, caption, header cell, body cell and note: six times each.
+        // Title, heading, caption, header cell, body cell and note: six times each; a heading
+        // typed with its number (「1. 列表」) prints without it (see typed.rs).
         let count = text.matches(&squeeze(value)).count();
+        let expected = 6 - usize::from(typed_number(value));
         assert!(
-            count >= 6,
-            "{value:?} printed {count} times, not 6:\n{text}"
+            count >= expected,
+            "{value:?} printed {count} times, not {expected}:\n{text}"
         );
     }
     // The Markdown version, parsed back, shows the same characters.
@@ -86,11 +88,18 @@ fn typst_and_markdown_syntax_in_plain_fields_prints_literally() {
     let shown = squeeze(&shown);
     for value in TRICKY {
         let count = shown.matches(&squeeze(value)).count();
+        let expected = 6 - usize::from(typed_number(value));
         assert!(
-            count >= 6,
-            "{value:?} shows {count} times in the Markdown version, not 6"
+            count >= expected,
+            "{value:?} shows {count} times in the Markdown version, not {expected}"
         );
     }
+}
+
+/// Whether a heading written as `value` starts with a typed number or ends with a colon, which the
+/// bulletin prints once, its own way.
+fn typed_number(value: &str) -> bool {
+    bulletin::recognise::clean_heading(value).text != value.trim()
 }
 
 /// Random mixes of Typst-special characters, Chinese and spaces go through the whole pipeline
@@ -121,6 +130,9 @@ fn random_special_strings_survive_the_whole_pipeline() {
     runner
         .run(&strategy, |value| {
             prop_assume!(!value.trim().is_empty());
+            // Typed heading numbers and caption marks print once (see typed.rs).
+            prop_assume!(!typed_number(&value));
+            prop_assume!(bulletin::recognise::clean_caption(&value, "△").1.is_none());
             project.write("content/099/issue.yaml", &issue_with(&[&value]));
             let built = pipeline
                 .borrow_mut()

@@ -359,7 +359,19 @@ fn the_seed_transcript_imported_as_text_builds_with_every_sentence_cell_and_capt
         None => text,
     };
     let (lines, cells) = seed_units();
-    if let Err((i, missing, context)) = find_in_order(&text, &lines) {
+    // A photo that does not fit floats to the next page (see build.rs): captions are checked on
+    // their own, the other lines in order.
+    let (captions, lines): (Vec<String>, Vec<String>) =
+        lines.into_iter().partition(|line| line.starts_with('△'));
+    let mut rest = text.clone();
+    for caption in &captions {
+        assert!(
+            rest.contains(caption.as_str()),
+            "caption missing: {caption}"
+        );
+        rest = rest.replacen(caption.as_str(), "", 1);
+    }
+    if let Err((i, missing, context)) = find_in_order(&rest, &lines) {
         panic!("seed line {i} not found in order: {missing}\nPDF text from there: {context}");
     }
     for cell in &cells {

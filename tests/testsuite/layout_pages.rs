@@ -172,9 +172,14 @@ fn the_last_page_ends_with_the_closing_block_on_the_bottom_edge() {
         (x(&closing[0]) - LEFT_ODD - 14.0).abs() < 0.2,
         "R32 label 14 pt in"
     );
-    // The continuation line starts under the first character after 「送：」.
-    let label = closing[1].runs[0];
-    let after_colon: f64 = label.x + label.advances[..2].iter().sum::<f64>();
+    // The continuation line starts under the first character after 「送：」 (the colon is a run of
+    // its own, in a full cell).
+    let colon = closing[1]
+        .runs
+        .iter()
+        .position(|r| r.text.starts_with('：'))
+        .expect("「：」");
+    let after_colon: f64 = closing[1].runs[colon + 1].x;
     assert!(
         (x(&closing[2]) - after_colon).abs() < 0.2,
         "R32 continuation at {:.2}, text after the colon at {after_colon:.2}",
@@ -188,10 +193,15 @@ fn the_last_page_ends_with_the_closing_block_on_the_bottom_edge() {
         (signature.x() - LEFT_ODD - 14.0).abs() < 0.2,
         "R33 signature 14 pt in"
     );
+    // The closing bracket stands in a full cell (14 pt, no tracking in the 报尾) at the line's end;
+    // its glyph's advance is the left half of the cell, where its ink is.
+    let last = signature.runs.last().unwrap();
+    assert_eq!(last.text, "）");
+    let cell_end = last.x + 14.0;
     assert!(
-        (signature.end() - (LEFT_ODD + WIDTH - 14.0)).abs() < 0.2,
+        (cell_end - (LEFT_ODD + WIDTH - 14.0)).abs() < 0.2,
         "R33 print run ends 14 pt from the right: {:.2}",
-        signature.end() - LEFT_ODD - WIDTH
+        cell_end - LEFT_ODD - WIDTH
     );
     // The rows sit on the grid.
     for line in &closing {
@@ -397,7 +407,8 @@ fn an_editors_note_prints_under_the_title_in_kaiti_with_a_heiti_label() {
     );
     let built = build(&project, "092");
     let runs = measure::text_runs(&built.document);
-    let label = runs.iter().find(|r| r.text == "编者按：").expect("label");
+    // The colon stands in a cell of its own, a run of its own.
+    let label = runs.iter().find(|r| r.text == "编者按").expect("label");
     assert!(label.family.contains("Hei"), "{}", label.family);
     assert!((label.x - LEFT_ODD - INDENT).abs() < 0.1, "R25 indent");
     let note = runs

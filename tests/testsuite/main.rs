@@ -13,6 +13,7 @@ mod fonts;
 mod import;
 mod layout;
 mod layout_pages;
+mod layout_typeset;
 mod new_and_check;
 mod photos;
 mod settings;
