@@ -20,15 +20,12 @@ use anyhow::{Context, Result};
 use time::OffsetDateTime;
 use walkdir::WalkDir;
 
-use crate::bagit::{self, BagInfo, Findings, PayloadFile};
-use crate::catalog::{self, BagDir, archive_root, bag_name, bags};
+use crate::bagit::{self, BagInfo, Checked, MAX_PAYLOAD_FILE, PayloadFile};
+use crate::catalog::{self, BagDir, Witnesses, archive_root, bag_name, bags};
 use crate::clock;
 use crate::diag::Problem;
 use crate::pipeline::{Artifacts, Pipeline};
 use crate::project::{IssueId, Project};
-
-/// The largest file put into a bag.
-const MAX_PAYLOAD_FILE: u64 = 512 * 1024 * 1024;
 
 /// What `bulletin archive` was asked to do.
 pub struct Request {
@@ -154,6 +151,20 @@ pub fn archive(pipeline: &mut Pipeline, dir: &Path, request: &Request) -> Result
         });
     }
     let _ = staging.keep();
+    // Recorded apart from the bag, where changing the bag cannot change it (see catalog::RECORD_FILE).
+    let record = catalog::Record {
+        issue: folder.clone(),
+        archived_at: clock::rfc3339(request.archived_at),
+        sha256: bagit::sha256_hex(&artifacts.pdf),
+        bag: format!("{}/{name}", artifacts.loaded.issue.date.value.year),
+    };
+    catalog::append_record(&project, &record).with_context(|| {
+        format!(
+            "{name}已归档到 {}，但无法在归档记录 output/archive/{} 中记下它的 SHA-256；bulletin verify 会报告它没有记录",
+            destination.display(),
+            catalog::RECORD_FILE
+        )
+    })?;
 
     if let (Some((_, prior_dir)), Some(reason)) = (&prior, &reason) {
         let mut old_info = bagit::read_bag_info(prior_dir)?;
@@ -313,7 +324,13 @@ fn project_path(project: &Project, file: &Path) -> Result<String> {
     Ok(parts.join("/"))
 }
 
-/// Checks one bag against its manifests.
-pub fn verify(bag: &BagDir) -> Result<Findings> {
-    bagit::verify(&bag.path)
+/// Checks one bag against its manifests (see [`bagit::verify`]) and its PDF against the SHA-256
+/// recorded when it was archived; also returns which record the bag accounts for.
+pub fn verify(bag: &BagDir, witnesses: &Witnesses) -> Result<(Checked, Option<usize>)> {
+    let mut checked = bagit::verify(&bag.path)?;
+    let (finding, record) = witnesses.check(bag, &checked);
+    if let Some(finding) = finding {
+        checked.push(finding);
+    }
+    Ok((checked, record))
 }

@@ -127,17 +127,29 @@ pub fn escape_string(s: &str) -> String {
 
 /// Escape plain text for Markdown output so a CommonMark viewer shows it literally.
 ///
-/// Every ASCII punctuation character gets a backslash (CommonMark allows that for all
-/// of them), which also covers extensions a viewer may add (tables, `~~`, `$` math,
-/// `:emoji:`). Line breaks are joined with [`join_lines`].
+/// `<`, `>` and `&` become `&lt;`, `&gt;`, `&amp;`: every Markdown reader decodes these, while
+/// some (Python-Markdown, Markdown.pl) do not treat `\<` as an escape and would pass
+/// `<script>` on to the browser. Every other ASCII punctuation character gets a backslash
+/// (CommonMark allows that for all of them), which also covers extensions a viewer may add
+/// (tables, `~~`, `$` math, `:emoji:`). Line breaks are joined with [`join_lines`].
 pub fn escape_markdown(s: &str) -> String {
-    let joined = join_lines(s);
-    let mut out = String::with_capacity(joined.len() + joined.len() / 4);
-    for c in joined.chars() {
-        if c.is_ascii_punctuation() {
-            out.push('\\');
+    escape_markdown_line(&join_lines(s))
+}
+
+/// [`escape_markdown`] without joining lines.
+fn escape_markdown_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 4);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
         }
-        out.push(c);
     }
     out
 }
@@ -887,7 +899,12 @@ fn decode_entities(s: &str) -> String {
 /// beside each delimiter run that needs a punctuation neighbour and a backslash before each
 /// literal `*` `_` `~`; failing that, its emphasis is written as HTML tags; and if joining
 /// its lines changes how it reads at all, its lines stay as typed.
+///
+/// Raw HTML is data here too: each tag, comment or HTML block line is written as text
+/// ([`html_as_text`]), so a Markdown reader shows what the editor typed (`<script>` as
+/// `&lt;script&gt;`) and runs nothing.
 pub fn markdown_to_markdown(md: &str) -> String {
+    let md = &html_as_text(md);
     let events = parse(md);
     let wanted = reading(&events);
     let joins = soft_break_joins(md, &events);
@@ -923,6 +940,82 @@ pub fn markdown_to_markdown(md: &str) -> String {
 }
 
 type Edit = (Range<usize>, &'static str);
+
+/// `md` with its raw HTML turned into text that shows the same characters: `<`, `>`, `&` as
+/// entities, other ASCII punctuation backslash-escaped ([`escape_markdown`]). A tag that runs
+/// over lines becomes one line, its line breaks (and any `>` markers of a quote between them) one
+/// space. An HTML block becomes a paragraph: its lines lose their indentation (they must not
+/// become code), and a blank line is put before and after it where its neighbours touch it, so
+/// that it does not swallow the line after it (indented code would turn into live HTML) nor join
+/// the paragraph before. The result has no raw HTML: every `<` of it is escaped.
+fn html_as_text(md: &str) -> String {
+    let events: Vec<Spanned<'_>> = Parser::new_ext(md, options()).into_offset_iter().collect();
+    let mut out = String::with_capacity(md.len() + md.len() / 8);
+    let mut copied = 0;
+    let mut block_starts = false;
+    for (i, (event, range)) in events.iter().enumerate() {
+        if range.start < copied {
+            continue;
+        }
+        match event {
+            Event::Start(Tag::HtmlBlock) => block_starts = true,
+            Event::Html(_) => {
+                // A CR LF line may come as two events: the second starts after the first.
+                let line_start = md[..range.start]
+                    .rfind('\n')
+                    .map_or(0, |n| n + 1)
+                    .max(copied);
+                let prefix = &md[line_start..range.start];
+                // (pulldown-cmark may put an empty text event for the indentation in between)
+                let first = std::mem::take(&mut block_starts);
+                let last = matches!(events.get(i + 1), Some((Event::End(TagEnd::HtmlBlock), _)));
+                out.push_str(&md[copied..line_start]);
+                let before = md[..line_start].strip_suffix('\n').map(last_line);
+                if first && before.is_some_and(|line| !is_blank_line(line)) {
+                    out.push_str(&blank_line(prefix));
+                }
+                out.push_str(prefix);
+                let line = &md[range.clone()];
+                let body = line.trim_end_matches(['\n', '\r']);
+                out.push_str(&escape_markdown_line(body.trim_start_matches([' ', '\t'])));
+                out.push_str(&line[body.len()..]);
+                copied = range.end;
+                let next = md[range.end..].split('\n').next().unwrap_or("");
+                if last && range.end < md.len() && line.ends_with('\n') && !is_blank_line(next) {
+                    out.push_str(&blank_line(prefix));
+                }
+            }
+            Event::InlineHtml(html) => {
+                out.push_str(&md[copied..range.start]);
+                let joined: Vec<&str> = html.lines().map(str::trim).collect();
+                out.push_str(&escape_markdown_line(&joined.join(" ")));
+                copied = range.end;
+            }
+            _ => {}
+        }
+    }
+    out.push_str(&md[copied..]);
+    out
+}
+
+fn last_line(s: &str) -> &str {
+    s.rsplit('\n').next().unwrap_or(s)
+}
+
+/// Whether a line is blank inside its quotes (only `>` markers and whitespace).
+fn is_blank_line(line: &str) -> bool {
+    line.chars().all(|c| c == '>' || c.is_whitespace())
+}
+
+/// A blank line inside the containers of a line whose container prefix is `prefix`: its quote
+/// markers kept, list markers and indentation dropped.
+fn blank_line(prefix: &str) -> String {
+    let markers: String = prefix
+        .chars()
+        .map(|c| if c == '>' { '>' } else { ' ' })
+        .collect();
+    format!("{}\n", markers.trim_end())
+}
 
 /// The edits that join soft line breaks.
 fn soft_break_joins(md: &str, events: &[Spanned<'_>]) -> Vec<Edit> {
@@ -1201,7 +1294,7 @@ mod tests {
             ("1. 不是列表", r"1\. 不是列表"),
             (
                 "[链接](x) <b> &amp; | ~~删~~ `c`",
-                r"\[链接\]\(x\) \<b\> \&amp\; \| \~\~删\~\~ \`c\`",
+                r"\[链接\]\(x\) &lt;b&gt; &amp;amp\; \| \~\~删\~\~ \`c\`",
             ),
             ("a\\b", r"a\\b"),
             ("第一行\n第二行", "第一行第二行"),
@@ -1682,6 +1775,92 @@ mod tests {
         }
     }
 
+    /// The raw HTML (block or inline) a plain CommonMark reader finds in `md`.
+    fn raw_html(md: &str) -> Vec<String> {
+        Parser::new_ext(md, options())
+            .filter_map(|e| match e {
+                Event::Html(h) | Event::InlineHtml(h) => Some(h.into_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The text a plain CommonMark reader shows for `md`, paragraphs and lines run together.
+    fn shown_text(md: &str) -> String {
+        Parser::new_ext(md, options())
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.into_string()),
+                Event::SoftBreak => Some(" ".into()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn raw_html_in_the_markdown_version_is_text_that_shows_as_typed() {
+        let cases = [
+            (
+                "段落<img src=x onerror=alert(1)>文字",
+                "段落&lt;img src\\=x onerror\\=alert\\(1\\)&gt;文字",
+            ),
+            // A line that starts with <script> is an HTML block, script and all.
+            (
+                "<script>alert(1)</script>",
+                "&lt;script&gt;alert\\(1\\)&lt;\\/script&gt;",
+            ),
+            (
+                "文<script>alert(1)</script>",
+                "文&lt;script&gt;alert(1)&lt;\\/script&gt;",
+            ),
+            ("前<!-- 注释 -->后", "前&lt;\\!\\-\\- 注释 \\-\\-&gt;后"),
+            // An HTML block: its lines continue a paragraph, Markdown inside stays text.
+            ("<div>\n  *x*\n</div>", "&lt;div&gt; \\*x\\* &lt;\\/div&gt;"),
+            // A tag over two lines of a quote: one line, the quote kept.
+            ("> a <b\n> c=\"d\">x", "> a &lt;b c\\=\\\"d\\\"&gt;x"),
+            // An HTML block stays a block of its own: it does not join the paragraph before
+            // (whose last backslash would turn into a line break) ...
+            ("\\\n<div>", "\\\n\n&lt;div&gt;"),
+            // ... nor swallow the indented code after it, which would turn into live HTML.
+            (
+                "<script></script>\n    <b>",
+                "&lt;script&gt;&lt;\\/script&gt;\n\n    <b>",
+            ),
+            // (`b` is a line of the HTML block: lines of a block are joined like a paragraph's)
+            ("> a\n> <div>\n> b", "> a\n>\n> &lt;div&gt; b"),
+            ("<b>\r\n", "&lt;b&gt;\r\n"),
+            // Not HTML in CommonMark: left alone.
+            ("<标签> a < b <http://x.cn>", "<标签> a < b <http://x.cn>"),
+        ];
+        for (md, expected) in cases {
+            let written = markdown_to_markdown(md);
+            assert_eq!(written, expected, "markdown_to_markdown({md:?})");
+        }
+        for md in [
+            "段落<img src=x onerror=alert(1)>文字<script>alert(2)</script>。",
+            "<div onclick=\"alert(5)\">\n*块*\n</div>",
+            "- 项目 <span\n  title=\"q\">b</span>",
+            "<pre>\n甲\n\n    乙\n</pre>",
+            "| 甲 | <b>乙</b> |\n|---|---|\n| <i>1</i> | 2 |",
+        ] {
+            let written = markdown_to_markdown(md);
+            assert_eq!(
+                raw_html(&written),
+                Vec::<String>::new(),
+                "{md:?} → {written:?}"
+            );
+            // Not even a reader that knows no escapes finds a tag: no `<` is left.
+            assert!(!written.contains('<'), "{written}");
+            let shown: String = shown_text(&written).split_whitespace().collect();
+            let typed: String = md
+                .chars()
+                .filter(|c| !c.is_whitespace() && !"-|".contains(*c))
+                .collect();
+            let shown_kept: String = shown.chars().filter(|c| !"-|".contains(*c)).collect();
+            // Every character typed shows, in order (table pipes and rules aside).
+            assert_eq!(shown_kept, typed, "{md:?} → {written:?}");
+        }
+    }
+
     #[test]
     fn writes_cjk_friendly_emphasis_in_a_form_plain_commonmark_reads() {
         let cases = [
@@ -1846,6 +2025,56 @@ mod tests {
             .prop_map(|v| v.concat())
     }
 
+    /// Text rich in raw HTML: tags, blocks, comments and the characters around them.
+    const HTML_ALPHABET: &[&str] = &[
+        "<b>",
+        "</b>",
+        "<div>",
+        "</div>",
+        "<script>",
+        "</script>",
+        "<!-- ",
+        " -->",
+        "<pre>",
+        "</pre>",
+        "<a href=\"x\">",
+        "<img src=x onerror=alert(1)>",
+        "<span\n title='t'>",
+        "<?x ?>",
+        "<![CDATA[",
+        "]]>",
+        "<",
+        ">",
+        "&amp;",
+        "&lt;",
+        "*",
+        "**",
+        "_",
+        "`",
+        "~~",
+        "\\",
+        "\"",
+        "'",
+        "=",
+        "中",
+        "文",
+        "a",
+        " ",
+        "\n",
+        "\n\n",
+        "    ",
+        "> ",
+        "- ",
+        "1. ",
+        "# ",
+        "|",
+        "|---|",
+    ];
+
+    fn html_strings() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(HTML_ALPHABET), 0..40).prop_map(|v| v.concat())
+    }
+
     proptest! {
         // Shrunk failures are kept with the test fixtures (the top level of the repository is fixed).
         #![proptest_config(ProptestConfig {
@@ -1880,9 +2109,43 @@ mod tests {
         }
 
         #[test]
+        fn markdown_to_markdown_writes_raw_html_as_text_that_shows_the_same(s in html_strings()) {
+            let normalised = markdown_to_markdown(&s);
+            prop_assert_eq!(plain_html(&normalised), our_html(&html_as_text(&s)), "{:?}", normalised);
+            let ours = ["<em>", "</em>", "<strong>", "</strong>", "<del>", "</del>"];
+            for html in raw_html(&normalised) {
+                prop_assert!(ours.contains(&html.as_str()), "{:?} in {:?}", html, normalised);
+            }
+        }
+
+        #[test]
+        fn html_as_text_leaves_no_tag_and_shows_every_character_of_the_html(s in html_strings()) {
+            let escaped = html_as_text(&s);
+            prop_assert_eq!(raw_html(&escaped), Vec::<String>::new(), "{:?}", escaped);
+            // The text and the raw HTML a reader meets, whitespace aside, is the text after.
+            let text = |md: &str| -> String {
+                Parser::new_ext(md, options())
+                    .filter_map(|e| match e {
+                        Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                            Some(t.into_string())
+                        }
+                        _ => None,
+                    })
+                    .flat_map(|t| t.chars().filter(|c| !c.is_whitespace()).collect::<Vec<_>>())
+                    .collect()
+            };
+            prop_assert_eq!(text(&escaped), text(&s), "{:?}", escaped);
+        }
+
+        #[test]
         fn markdown_to_markdown_shows_the_same_to_a_plain_commonmark_reader(s in special_strings()) {
             let normalised = markdown_to_markdown(&s);
-            prop_assert_eq!(plain_html(&normalised), our_html(&s), "{:?}", normalised);
+            // Raw HTML is text in the Markdown version; the only tags are our own emphasis.
+            prop_assert_eq!(plain_html(&normalised), our_html(&html_as_text(&s)), "{:?}", normalised);
+            let ours = ["<em>", "</em>", "<strong>", "</strong>", "<del>", "</del>"];
+            for html in raw_html(&normalised) {
+                prop_assert!(ours.contains(&html.as_str()), "{:?} in {:?}", html, normalised);
+            }
         }
     }
 }

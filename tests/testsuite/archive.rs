@@ -187,7 +187,7 @@ fn archive_stores_the_pdf_and_every_source_as_a_bagit_bag() {
             .iter()
             .filter(|f| !f.starts_with("2022/第034期/"))
             .collect::<Vec<_>>(),
-        ["index.html", "index.md"]
+        ["index.html", "index.md", "pdf-sha256.tsv"]
     );
     let year: Vec<_> = std::fs::read_dir(project.path("output/archive/2022"))
         .unwrap()
@@ -363,10 +363,12 @@ fn verify_reports_a_changed_and_a_missing_file_and_exits_1() {
     let run = project.run(&["verify", "034"]);
     run.assert_failed_with("归档检查没有通过：第034期有问题");
     for expected in [
-        "第034期（output/archive/2022/第034期）：发现 3 处问题",
+        "第034期（output/archive/2022/第034期）：发现 4 处问题",
         "已改动：data/第034期.pdf（SHA-256 与清单不符）",
         "缺少：data/content/034/photos/02.jpg（清单中有，文件不见了）",
         "多出：data/notes.txt（不在清单中）",
+        // A photo fewer and a note more: the payload's size no longer matches bag-info.txt.
+        "Payload-Oxum 不符：bag-info.txt 记录的是",
     ] {
         assert!(
             run.stdout.contains(expected),

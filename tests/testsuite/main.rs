@@ -1,6 +1,7 @@
 //! One integration-test binary (each extra binary would link Typst again): a module per feature.
 
 mod archive;
+mod bags;
 mod build;
 mod commonmark;
 mod docx;
