@@ -387,7 +387,7 @@ impl Validator<'_> {
                 })
                 .chain(std::iter::once(table.header[j].text.as_str()));
             let widest = texts
-                .filter_map(|text| unbreakable_run(text))
+                .filter_map(unbreakable_run)
                 .max_by(|a, b| run_width(a).total_cmp(&run_width(b)));
             if let Some(run) = widest.filter(|run| run_width(run) > width) {
                 self.warning(
