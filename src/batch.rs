@@ -18,7 +18,6 @@ use crate::config::Config;
 use crate::diag::Problem;
 use crate::pipeline::Pipeline;
 use crate::project::{IssueId, Project};
-use crate::validate::NumberIndex;
 
 /// How one issue of a batch went.
 pub struct Outcome {
@@ -47,7 +46,10 @@ pub fn build_all(
     workers: usize,
     done: &(dyn Fn(&Outcome) + Sync),
 ) -> Vec<Outcome> {
-    let numbers = Arc::new(NumberIndex::scan(project));
+    // Every issue is read once: its number for the others' check, its content for its build.
+    let (loaded, numbers) = crate::load::load_all(project, dirs);
+    let numbers = Arc::new(numbers);
+    let loaded: Vec<Mutex<Option<_>>> = loaded.into_iter().map(|l| Mutex::new(Some(l))).collect();
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..dirs.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
@@ -59,8 +61,12 @@ pub fn build_all(
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(dir) = dirs.get(i) else { break };
+                    let Some(issue) = loaded[i].lock().ok().and_then(|mut l| l.take()) else {
+                        break;
+                    };
                     let started = Instant::now();
-                    let result = pipeline.build(dir).map(|built| Summary {
+                    let id = IssueId::of_dir(dir);
+                    let result = pipeline.build_loaded(issue, id).map(|built| Summary {
                         pages: built.pages,
                         warnings: built.warnings,
                     });

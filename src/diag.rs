@@ -239,7 +239,10 @@ impl Problems {
             .map(|problem| problem.render(color))
             .collect::<Vec<_>>()
             .join("\n");
-        let errors = self.0.iter().filter(|p| p.is_error()).count();
+        // Places to fix: a problem about the whole (a failed template's headline) is not one.
+        let errors = (self.0.iter())
+            .filter(|p| p.is_error() && (p.location.is_some() || p.file.is_some()))
+            .count();
         if errors > 1 {
             out.push_str(&format!("\n共 {errors} 处问题，请逐一修改后重新生成。"));
         }

@@ -159,7 +159,7 @@ pub fn io_problem(err: &std::io::Error, action: &str) -> Problem {
 /// 1.5 MB, 300 KB, 12 字节.
 pub fn human_size(bytes: u64) -> String {
     match bytes {
-        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 * 1024 => format!("{:.2} MB", b as f64 / (1024.0 * 1024.0)),
         b if b >= 1024 => format!("{} KB", b / 1024),
         b => format!("{b} 字节"),
     }

@@ -75,6 +75,27 @@ pub fn load(project: &Project, dir: &Path) -> Result<Loaded, Problems> {
     }
 }
 
+/// Every issue of `dirs` loaded once, and the index of their numbers built from them (an issue that
+/// does not load gives its number if it can be read at all).
+pub fn load_all(
+    project: &Project,
+    dirs: &[PathBuf],
+) -> (Vec<Result<Loaded, Problems>>, crate::validate::NumberIndex) {
+    let mut numbers = crate::validate::NumberIndex::default();
+    let loaded: Vec<Result<Loaded, Problems>> = dirs.iter().map(|dir| load(project, dir)).collect();
+    for (dir, issue) in dirs.iter().zip(&loaded) {
+        let number = match issue {
+            Ok(loaded) => Some(loaded.issue.number.value),
+            Err(_) => number_in(project, dir),
+        };
+        if let Some(number) = number {
+            let file = project.relative(&dir.join(ISSUE_FILE)).to_path_buf();
+            numbers.add(IssueId::of_dir(dir), file, number);
+        }
+    }
+    (loaded, numbers)
+}
+
 /// Parses and decodes bulletin.yaml's text.
 pub fn parse_bulletin(file: &SourceFile) -> Result<Bulletin, Vec<Problem>> {
     let root = yaml::parse(file, &model::all_keys())?;
@@ -105,7 +126,7 @@ pub fn number_in(project: &Project, dir: &Path) -> Option<u32> {
 pub fn read(project: &Project, path: &Path) -> Result<String, Problem> {
     let relative = project.relative(path).to_path_buf();
     let bytes = crate::files::read_limited(&project.root, path, MAX_YAML_BYTES)
-        .map_err(|err| err.problem(&relative))?;
+        .map_err(|err| err.problem(&relative).in_file(&relative))?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {

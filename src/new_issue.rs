@@ -75,8 +75,13 @@ pub fn create(project: &Project, number: Option<u32>, date: Date) -> Result<NewI
     match std::fs::create_dir(&dir) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            // The other `new` may not have written its issue.yaml yet.
-            std::thread::sleep(std::time::Duration::from_millis(200));
+            // Another `new` made it a moment ago and may not have written its issue.yaml yet.
+            for _ in 0..50 {
+                if dir.join(ISSUE_FILE).exists() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
             return Err(exists());
         }
         Err(e) => return Err(io_problem(&e, &format!("无法创建文件夹 {shown}")).into_error()),

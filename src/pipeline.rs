@@ -143,6 +143,12 @@ pub fn check_fonts(fonts: &Fonts, project: &Project, strict: bool) -> Result<Vec
     Ok(roles)
 }
 
+/// Where a pipeline takes the other issues' numbers from.
+enum Numbers {
+    Given(Arc<NumberIndex>),
+    Own(NumberIndex),
+}
+
 /// Builds issues of one project.
 pub struct Pipeline {
     project: Project,
@@ -152,8 +158,9 @@ pub struct Pipeline {
     /// The typst program, once found and its version checked (`typst-cli` engine only).
     typst_cli: Option<TypstCli>,
     photos: PhotoCache,
-    /// Every issue's number, when the caller built the index once for many issues.
-    numbers: Option<Arc<NumberIndex>>,
+    /// Every issue's number: given by the caller, built once for many issues, or kept here and
+    /// refreshed before each build (changed files only).
+    numbers: Numbers,
 }
 
 impl Pipeline {
@@ -178,7 +185,7 @@ impl Pipeline {
             world,
             typst_cli: None,
             photos,
-            numbers: None,
+            numbers: Numbers::Own(NumberIndex::default()),
         }
     }
 
@@ -201,7 +208,7 @@ impl Pipeline {
     /// Uses `numbers` (built once for many issues) for the duplicate-number check instead of
     /// reading every other issue again for each build.
     pub fn set_numbers(&mut self, numbers: Arc<NumberIndex>) {
-        self.numbers = Some(numbers);
+        self.numbers = Numbers::Given(numbers);
     }
 
     /// Exports PDF/A-2b from now on, with the templates told to use RGB colours
@@ -259,15 +266,27 @@ impl Pipeline {
     /// Takes the issue in `dir` (e.g. content/034) through every stage but the writing; photos
     /// prepared for print stay in memory.
     pub fn prepare(&mut self, dir: &Path) -> Prepared {
-        self.prepare_with(dir, false)
+        let loaded = load::load(&self.project, dir);
+        self.prepare_with(IssueId::of_dir(dir), loaded, false)
+    }
+
+    /// `prepare` for an issue already loaded (by a command that loads every issue once).
+    pub fn prepare_loaded(&mut self, loaded: Result<Loaded, Problems>, id: IssueId) -> Prepared {
+        self.prepare_with(id, loaded, false)
     }
 
     /// `prepare`; with `write_photos`, photos newly prepared for print are also stored in the cache.
-    fn prepare_with(&mut self, dir: &Path, write_photos: bool) -> Prepared {
-        let id = IssueId::of_dir(dir);
+    fn prepare_with(
+        &mut self,
+        id: IssueId,
+        loaded: Result<Loaded, Problems>,
+        write_photos: bool,
+    ) -> Prepared {
         let paths = self.project.output_paths(&id);
         let mut warnings = Vec::new();
-        let result = self.stages(dir, &paths, &mut warnings, write_photos);
+        let result = loaded
+            .map_err(Failure::Problems)
+            .and_then(|loaded| self.stages(loaded, &paths, &mut warnings, write_photos));
         Prepared {
             id,
             paths,
@@ -278,12 +297,18 @@ impl Pipeline {
 
     /// Builds the issue in `dir` (e.g. content/034) into output/034/.
     pub fn build(&mut self, dir: &Path) -> Result<Built> {
+        let loaded = load::load(&self.project, dir);
+        self.build_loaded(loaded, IssueId::of_dir(dir))
+    }
+
+    /// `build` for an issue already loaded.
+    pub fn build_loaded(&mut self, loaded: Result<Loaded, Problems>, id: IssueId) -> Result<Built> {
         let Prepared {
             paths,
             warnings,
             result,
             ..
-        } = self.prepare_with(dir, true);
+        } = self.prepare_with(id, loaded, true);
         let artifacts = result.map_err(|failure| self.failure_error(failure, &paths))?;
         crate::output::write_set(
             &paths,
@@ -304,19 +329,17 @@ impl Pipeline {
     /// load → validate → render → compile, collecting warnings on the way.
     fn stages(
         &mut self,
-        dir: &Path,
+        loaded: Loaded,
         paths: &OutputPaths,
         warnings: &mut Vec<Problem>,
         write_photos: bool,
     ) -> Result<Artifacts, Failure> {
-        let loaded = load::load(&self.project, dir)?;
-        let scanned;
+        if let Numbers::Own(index) = &mut self.numbers {
+            index.refresh(&self.project);
+        }
         let numbers = match &self.numbers {
-            Some(numbers) => numbers.as_ref(),
-            None => {
-                scanned = NumberIndex::scan(&self.project);
-                &scanned
-            }
+            Numbers::Given(numbers) => numbers.as_ref(),
+            Numbers::Own(index) => index,
         };
         let (errors, found): (Vec<Problem>, Vec<Problem>) =
             (validate::validate(&self.project, &loaded, numbers).into_iter())
@@ -365,6 +388,25 @@ impl Pipeline {
             },
         })?;
         warnings.extend(compiled.warnings);
+        for (page, text) in compile::measure::outside_type_area(&compiled.document) {
+            let shown: String = text.chars().take(20).collect();
+            warnings.push(
+                Problem::warning(format!("第 {page} 页有文字超出了版心：「{shown}」"))
+                    .in_file(&loaded.issue_file().path)
+                    .hint("多半是放不下的长内容（很长的网址或数字、很长的报尾收件单位或稿件编辑）：在适当的地方断开或缩短后再生成。"),
+            );
+        }
+        let pages = compiled.document.pages().len();
+        let max_pages = loaded.bulletin.layout.max_pages;
+        if pages > max_pages as usize {
+            return Err(Failure::Problems(Problems::from(
+                Problem::error(format!(
+                    "这一期排出了 {pages} 页，超过了上限 {max_pages} 页，没有生成"
+                ))
+                .in_file(&loaded.issue_file().path)
+                .hint("检查是不是粘贴了过多的内容；确实需要这么多页时，在 content/bulletin.yaml 的 layout 里把 max_pages 调大。"),
+            )));
+        }
         // Characters a role's face lacks print in another face of its chain: say which.
         let roles = self
             .fonts

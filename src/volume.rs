@@ -62,20 +62,23 @@ pub fn build_volume(pipeline: &mut Pipeline, year: i32) -> Result<Volume> {
     let project = pipeline.project().clone();
     // Issues of the year, by number; an issue that cannot even be loaded stops the volume, since
     // its year is unknown.
-    let mut issues: Vec<(u32, PathBuf, Date)> = Vec::new();
+    let dirs = project.issue_dirs();
+    // Every issue is read once: its year and number here, its content for its build below.
+    let (all, numbers) = load::load_all(&project, &dirs);
+    let mut issues: Vec<(u32, PathBuf, Date, crate::load::Loaded)> = Vec::new();
     let mut bulletin = None;
-    for dir in project.issue_dirs() {
-        let loaded = load::load(&project, &dir).map_err(|problems| {
+    for (dir, loaded) in dirs.into_iter().zip(all) {
+        let loaded = loaded.map_err(|problems| {
             anyhow::Error::new(problems).context(format!(
                 "{} 有错误，合订本没有生成（不知道它属于哪一年）",
                 project.relative(&dir).display()
             ))
         })?;
         let date = loaded.issue.date.value;
+        bulletin = Some(loaded.bulletin.clone());
         if date.year == year {
-            issues.push((loaded.issue.number.value, dir, date));
+            issues.push((loaded.issue.number.value, dir, date, loaded));
         }
-        bulletin = Some(loaded.bulletin);
     }
     let Some(bulletin) = bulletin.filter(|_| !issues.is_empty()) else {
         return Err(Problem::error(format!(
@@ -84,17 +87,25 @@ pub fn build_volume(pipeline: &mut Pipeline, year: i32) -> Result<Volume> {
         .hint("检查年份，例如 bulletin volume 2022。")
         .into_error());
     };
-    issues.sort_by_key(|(number, _, _)| *number);
+    issues.sort_by_key(|(number, ..)| *number);
+    pipeline.set_numbers(std::sync::Arc::new(numbers));
 
+    let last_date = issues
+        .last()
+        .map(|(_, _, date, _)| *date)
+        .expect("not empty");
     let mut folders = Vec::new();
     let mut entries = Vec::new();
-    for (_, dir, _) in &issues {
-        let built = pipeline.build(dir).with_context(|| {
-            format!(
-                "{} 生成失败，合订本没有生成",
-                project.relative(dir).display()
-            )
-        })?;
+    for (_, dir, _, loaded) in issues {
+        let id = IssueId::of_dir(&dir);
+        let built = pipeline
+            .build_loaded(Ok(loaded), id.clone())
+            .with_context(|| {
+                format!(
+                    "{} 生成失败，合订本没有生成",
+                    project.relative(&dir).display()
+                )
+            })?;
         entries.push(IssueEntry {
             source: format!(
                 "/{}",
@@ -104,7 +115,8 @@ pub fn build_volume(pipeline: &mut Pipeline, year: i32) -> Result<Volume> {
                     .replace('\\', "/")
             ),
         });
-        folders.push(IssueId::of_dir(dir).folder().to_string());
+        folders.push(id.folder().to_string());
+        comemo::evict(4);
     }
 
     let view = VolumeView {
@@ -116,7 +128,6 @@ pub fn build_volume(pipeline: &mut Pipeline, year: i32) -> Result<Volume> {
     let source = render::render_typst(&project.templates_dir(), TEMPLATE, &view)?;
     let (pdf_path, typst_path) = paths(&project.root.join("output"), year);
     // The volume carries the date of its last issue, so it is the same file whenever it is made.
-    let last_date = issues.last().map(|(_, _, date)| *date).expect("not empty");
     let compiled = pipeline
         .compile_volume(&typst_path, source.clone(), last_date)
         .with_context(|| format!("{year}年合订本排版失败"))?;

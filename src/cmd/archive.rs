@@ -16,6 +16,7 @@ use crate::say;
 /// Archives the issue and says where the bag is.
 pub fn archive(project: Project, issue: &str, config: Config, request: &Request) -> Result<()> {
     let dir = project.resolve_issue(issue)?;
+    super::tidy(&project);
     let mut pipeline = Pipeline::new(project, config)?;
     let archived = archive::archive(&mut pipeline, &dir, request)?;
     print_problems(&archived.warnings);

@@ -17,6 +17,7 @@ use crate::say;
 /// Builds one issue and says where its files are.
 pub fn one(project: Project, issue: &str, config: Config) -> Result<()> {
     let dir = project.resolve_issue(issue)?;
+    super::tidy(&project);
     let started = std::time::Instant::now();
     let mut pipeline = Pipeline::new(project, config)?;
     let roles = pipeline.check_fonts()?;
@@ -43,6 +44,7 @@ pub fn all(project: Project, config: Config) -> Result<()> {
         say!("{}", super::no_issues("生成"));
         return Ok(());
     }
+    super::tidy(&project);
     let started = std::time::Instant::now();
     let fonts = Fonts::load(&project.fonts_dir(), config.fonts)?;
     let roles = pipeline::check_fonts(&fonts, &project, config.strict_fonts)?;

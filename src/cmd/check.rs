@@ -6,8 +6,9 @@ use super::{font_report, print_problems};
 use crate::config::Config;
 use crate::diag::{Problem, color_stderr, render_error};
 use crate::pipeline::{Failure, Pipeline, Prepared};
-use crate::project::Project;
+use crate::project::{IssueId, Project};
 use crate::say;
+use crate::validate::NumberIndex;
 
 /// Prints the problems, the warnings and a summary line per issue. Fails (exit code 1) if any
 /// issue has errors.
@@ -23,16 +24,19 @@ pub fn run(project: Project, issue: Option<&str>, config: Config) -> Result<()> 
     let mut pipeline = Pipeline::new(project.clone(), config)?;
     say!("{}", font_report(&pipeline.check_fonts()?));
     print_problems(&pipeline.font_warnings());
-    if dirs.len() > 1 {
-        // One index of every issue's number, not one scan per issue.
-        pipeline.set_numbers(std::sync::Arc::new(crate::validate::NumberIndex::scan(
-            &project,
-        )));
-    }
     let color = color_stderr();
     let mut failed = Vec::new();
-    for dir in &dirs {
-        let prepared = pipeline.prepare(dir);
+    // Every issue is read once: its number for the others' check, its content for its own.
+    let (loaded, numbers) = match issue {
+        Some(_) => (
+            vec![crate::load::load(&project, &dirs[0])],
+            NumberIndex::scan(&project),
+        ),
+        None => crate::load::load_all(&project, &dirs),
+    };
+    pipeline.set_numbers(std::sync::Arc::new(numbers));
+    for (dir, loaded) in dirs.iter().zip(loaded) {
+        let prepared = pipeline.prepare_loaded(loaded, IssueId::of_dir(dir));
         if let Err(failure) = &prepared.result {
             eprintln!("{}", failure_text(failure, &project, &prepared, color));
         }

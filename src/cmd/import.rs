@@ -14,6 +14,7 @@ use crate::say;
 
 /// Imports the draft and says what was recognised, what was guessed and what to do next.
 pub fn run(project: &Project, file: &str, number: Option<u32>, date: Option<Date>) -> Result<()> {
+    super::tidy(project);
     let source = if file == "-" {
         use std::io::Read;
         if std::io::stdin().is_terminal() {

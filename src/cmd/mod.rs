@@ -39,6 +39,13 @@ pub fn print_problems(problems: &[Problem]) {
     }
 }
 
+/// Completes or removes what a killed run left behind (see `output::clean_up`) and says so.
+pub fn tidy(project: &crate::project::Project) {
+    for note in crate::output::clean_up(project) {
+        eprintln!("说明：{note}");
+    }
+}
+
 /// `path` as the user sees it: relative to the current folder where possible.
 pub fn show(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();

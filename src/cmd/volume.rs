@@ -9,6 +9,7 @@ use crate::project::Project;
 use crate::say;
 
 pub fn run(project: Project, year: i32, config: Config) -> Result<()> {
+    super::tidy(&project);
     let started = std::time::Instant::now();
     let mut pipeline = Pipeline::new(project, config)?;
     let volume = crate::volume::build_volume(&mut pipeline, year)?;

@@ -18,6 +18,7 @@ use crate::watch;
 
 pub fn run(project: Project, issue: &str, config: Config) -> Result<()> {
     let dir = project.resolve_issue(issue)?;
+    super::tidy(&project);
     let label = IssueId::of_dir(&dir).label();
     let mut pipeline = Pipeline::new(project, config)?;
     say!("{}", font_report(&pipeline.check_fonts()?));

@@ -161,3 +161,30 @@ fn walk_pages(document: &PagedDocument, f: &mut dyn FnMut(usize, Transform, Poin
         walk(&page.frame, i + 1, Transform::identity(), f);
     }
 }
+
+/// Text that lies outside the 版心 (the type area, GB/T 9704: 156 × 225 mm at 37 mm from the top
+/// and 26–28 mm from the side), page numbers aside: content that does not fit its place, which an
+/// editor would otherwise only notice on paper. One run per page, with its page number.
+pub fn outside_type_area(document: &PagedDocument) -> Vec<(usize, String)> {
+    const MM: f64 = 72.0 / 25.4;
+    let (left, right) = (26.0 * MM - 2.0, (28.0 + 156.0) * MM + 2.0);
+    let (top, bottom) = (37.0 * MM - 2.0, (37.0 + 225.0) * MM + 2.0);
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for run in text_runs(document) {
+        let length: f64 = run.advances.iter().sum();
+        let end = (
+            run.x + run.direction.0 * length,
+            run.baseline + run.direction.1 * length,
+        );
+        let inside =
+            |(x, y): (f64, f64)| (left..=right).contains(&x) && (top..=bottom).contains(&y);
+        let page_number = run.baseline > bottom && run.text.trim().starts_with('—');
+        if page_number || (inside((run.x, run.baseline)) && inside(end)) {
+            continue;
+        }
+        if !found.iter().any(|(page, _)| *page == run.page) {
+            found.push((run.page, run.text.clone()));
+        }
+    }
+    found
+}

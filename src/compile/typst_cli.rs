@@ -239,6 +239,8 @@ pub fn diagnostics(
     struct Diagnostic {
         message: String,
         location: Option<(PathBuf, usize, usize)>,
+        /// How many columns the first caret line underlines.
+        carets: usize,
         hints: Vec<String>,
     }
     let mut found: Vec<Diagnostic> = Vec::new();
@@ -249,6 +251,7 @@ pub fn diagnostics(
             current = Some(Diagnostic {
                 message: message.to_string(),
                 location: None,
+                carets: 0,
                 hints: Vec::new(),
             });
         } else if header(line, "error").is_some() || header(line, "warning").is_some() {
@@ -262,6 +265,11 @@ pub fn diagnostics(
                 }
             } else if let Some(hint) = trimmed.strip_prefix("= hint:") {
                 diag.hints.push(hint.trim().to_string());
+            } else if diag.carets == 0
+                && let Some(marks) = trimmed.strip_prefix('│')
+                && marks.trim().starts_with('^')
+            {
+                diag.carets = marks.trim().chars().take_while(|c| *c == '^').count();
             }
         }
     }
@@ -282,6 +290,18 @@ pub fn diagnostics(
                 };
                 let file = SourceFile::new(FileId(0), shown, text);
                 problem = problem.at_line(&file, line, column + 1);
+                // Carets count terminal columns: a CJK character takes two.
+                if let Some(location) = problem.location.as_mut() {
+                    let mut columns = 0;
+                    let chars = (location.source_line.chars().skip(column))
+                        .take_while(|c| {
+                            let fits = columns < diag.carets;
+                            columns += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(1);
+                            fits
+                        })
+                        .count();
+                    location.length = chars.max(1);
+                }
             }
             for hint in diag.hints {
                 problem = problem.hint(hint);
@@ -373,7 +393,7 @@ error: file not found (searched at /tmp/p/content/034/photos/09.jpg)
             "templates/theme.typ:88:9: 错误：（Typst）file not found (searched at /tmp/p/content/034/photos/09.jpg)
    |
 88 |   image(path)
-   |         ^
+   |         ^^^^
    |
    = 提示：the path is relative to the project root
    = 提示：check the spelling"

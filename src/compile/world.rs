@@ -11,14 +11,17 @@ use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
-use typst_kit::files::{FileLoader, FileStore, FsRoot};
+use typst_kit::files::{FileLoader, FileStore};
 
 use super::fonts::Fonts;
+
+/// The largest file the compiler is given (templates, photos as they are, fonts are loaded apart).
+const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Serves files to the compiler: the main source and the prepared photos from memory, the rest from
 /// the project root.
 struct ProjectFiles {
-    root: FsRoot,
+    root: std::path::PathBuf,
     main: Option<(FileId, Bytes)>,
     overlay: HashMap<FileId, Bytes>,
 }
@@ -34,7 +37,24 @@ impl FileLoader for ProjectFiles {
             return Ok(bytes.clone());
         }
         match id.root() {
-            VirtualRoot::Project => self.root.load(id.vpath()),
+            VirtualRoot::Project => {
+                // The one rule for files (crate::files): a regular file inside the project, of a
+                // bounded size — never a FIFO, a device or a link out of the project, also not
+                // for a file an SVG photo or a template refers to.
+                let path = id
+                    .vpath()
+                    .realize(&self.root)
+                    .map_err(|_| FileError::AccessDenied)?;
+                match crate::files::read_limited(&self.root, &path, MAX_FILE_BYTES) {
+                    Ok(bytes) => Ok(Bytes::new(bytes)),
+                    Err(crate::files::FileError::NotFound) => Err(FileError::NotFound(path)),
+                    Err(err) => Err(FileError::Other(Some(
+                        err.problem(id.vpath().get_without_slash().as_ref())
+                            .message
+                            .into(),
+                    ))),
+                }
+            }
             // Packages would need the network and are not part of a bulletin.
             VirtualRoot::Package(_) => Err(FileError::Other(Some(
                 "bulletin templates cannot import packages".into(),
@@ -56,7 +76,7 @@ pub struct ProjectWorld {
 impl ProjectWorld {
     pub fn new(root: &Path, fonts: Arc<Fonts>) -> Self {
         let loader = ProjectFiles {
-            root: FsRoot::new(root.to_path_buf()),
+            root: root.to_path_buf(),
             main: None,
             overlay: HashMap::new(),
         };

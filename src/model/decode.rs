@@ -57,6 +57,7 @@ const LAYOUT_KEYS: &[&str] = &[
     "article_break",
     "photo_min_width",
     "portrait_rows",
+    "max_pages",
 ];
 
 /// Every key the content format knows (to recognise `title：` typed with a Chinese colon).
@@ -257,7 +258,11 @@ impl<'a> Decoder<'a> {
             _ => {
                 self.problem(
                     entry.value.span.start_only(),
-                    format!("{what}应是一个列表，这里写的是 {}", entry.value.kind_name()),
+                    format!(
+                        "「{}」（{what}）应是一个列表，这里写的是 {}",
+                        entry.key,
+                        entry.value.kind_name()
+                    ),
                     format!(
                         "在「{}:」下面逐项写，每项另起一行，以“- ”开头并比「{}」多缩进两格。",
                         entry.key, entry.key
@@ -417,7 +422,7 @@ impl<'a> Decoder<'a> {
             )
         });
         let articles_entry = self.required(&fields, "articles");
-        let articles = self.list(articles_entry, "articles", |d, node| d.article(node));
+        let articles = self.list(articles_entry, "本期的文章", |d, node| d.article(node));
         Some(Issue {
             number: number?,
             date: date?,
@@ -454,7 +459,7 @@ impl<'a> Decoder<'a> {
         let title = (self.required(&fields, "title")).map(|e| self.plain(e, "文章标题"));
         let note = self.optional_markdown(&fields, "note", "编者按");
         let lead = self.blocks(fields.get("lead"));
-        let sections = self.list(fields.get("sections"), "sections", |d, n| d.section(n));
+        let sections = self.list(fields.get("sections"), "各部分", |d, n| d.section(n));
         let closing = self.blocks(fields.get("closing"));
         let signature = fields
             .value("signature")
@@ -498,7 +503,7 @@ impl<'a> Decoder<'a> {
         let fields = self.mapping(node, "一节", SECTION_KEYS)?;
         let heading = (self.required(&fields, "heading")).map(|e| self.plain(e, "小标题"));
         let body = self.blocks(fields.get("body"));
-        let sections = self.list(fields.get("sections"), "sections", |d, n| d.section(n));
+        let sections = self.list(fields.get("sections"), "各部分", |d, n| d.section(n));
         Some(Section {
             heading: heading?,
             body,
@@ -507,7 +512,11 @@ impl<'a> Decoder<'a> {
     }
 
     fn blocks(&mut self, entry: Option<&Entry>) -> Vec<Block> {
-        self.list(entry, "这一部分", |d, node| d.block(node))
+        // `lead: 一段话。` (one paragraph written on the key's line) is a list of one.
+        if let Some(entry) = entry.filter(|e| e.value.scalar().is_some() && !e.value.is_null()) {
+            return self.block(&entry.value).into_iter().collect();
+        }
+        self.list(entry, "段落、图片、表格", |d, node| d.block(node))
     }
 
     fn block(&mut self, node: &Node) -> Option<Block> {
@@ -543,7 +552,7 @@ impl<'a> Decoder<'a> {
                 let entry = fields.get(kind)?;
                 let block = match *kind {
                     "photos" => {
-                        let photos = self.list(Some(entry), "photos", |d, n| d.photo(n));
+                        let photos = self.list(Some(entry), "并排的照片", |d, n| d.photo(n));
                         BlockKind::Photos(photos)
                     }
                     "table" => BlockKind::Table(self.table(&entry.value)?),
@@ -609,13 +618,13 @@ impl<'a> Decoder<'a> {
         let fields = self.mapping(node, "表格", TABLE_KEYS)?;
         let title = self.optional_plain(&fields, "title", "表格标题");
         let header_entry = self.required(&fields, "header");
-        let header = self.list(header_entry, "表头 header", |d, n| {
+        let header = self.list(header_entry, "表头", |d, n| {
             Some(d.plain(&pseudo_entry(n), "表头"))
         });
         let rows_entry = self.required(&fields, "rows");
-        let rows = self.list(rows_entry, "rows", |d, n| d.row(n));
+        let rows = self.list(rows_entry, "表格的各行", |d, n| d.row(n));
         let widths = fields.value("widths").and_then(|e| {
-            let values: Vec<Option<u32>> = self.list(Some(e), "widths", |d, n| {
+            let values: Vec<Option<u32>> = self.list(Some(e), "各列的宽度", |d, n| {
                 Some(d.number(
                     n,
                     "列宽",
@@ -683,10 +692,12 @@ impl<'a> Decoder<'a> {
     fn findings(&mut self, node: &Node) -> Option<Findings> {
         let fields = self.mapping(node, "检查情况 findings", FINDINGS_KEYS)?;
         let summary = self.optional_markdown(&fields, "summary", "summary");
-        let strengths = self.list(fields.get("strengths"), "strengths", |d, n| d.section(n));
+        let strengths = self.list(fields.get("strengths"), "肯定的成绩", |d, n| {
+            d.section(n)
+        });
         let problems_summary =
             self.optional_markdown(&fields, "problems_summary", "problems_summary");
-        let problems = self.list(fields.get("problems"), "problems", |d, n| {
+        let problems = self.list(fields.get("problems"), "发现的问题", |d, n| {
             let fields = d.mapping(n, "一条问题", SHORTCOMING_KEYS)?;
             let title = (d.required(&fields, "title")).map(|e| d.plain(e, "问题标题"));
             let text = (d.required(&fields, "text")).map(|e| d.markdown(e, "问题说明"));
@@ -740,25 +751,29 @@ impl<'a> Decoder<'a> {
 
     fn closing_settings(&mut self, node: &Node) -> Option<ClosingSettings> {
         let fields = self.mapping(node, "报尾 closing", CLOSING_KEYS)?;
-        let distribution = self.list(fields.get("distribution"), "distribution", |d, n| {
-            let fields = d.mapping(n, "报尾的一行", DISTRIBUTION_KEYS)?;
-            let label = d
-                .required(&fields, "label")
-                .map(|e| d.plain(e, "报尾的标签"));
-            let to = d
-                .required(&fields, "to")
-                .map(|e| d.plain(e, "报尾的接收单位"));
-            let label = label?;
-            let shown = label.text.trim();
-            if shown.is_empty() || shown.ends_with('：') || shown.ends_with(':') {
-                d.problem(
-                    label.span,
-                    format!("报尾的标签「{shown}」不合适"),
-                    "标签只写“报”“送”“发”或“抄送”，冒号由程序加。",
-                );
-            }
-            Some(Distribution { label, to: to? })
-        });
+        let distribution = self.list(
+            fields.get("distribution"),
+            "报尾的发送范围",
+            |d, n| {
+                let fields = d.mapping(n, "报尾的一行", DISTRIBUTION_KEYS)?;
+                let label = d
+                    .required(&fields, "label")
+                    .map(|e| d.plain(e, "报尾的标签"));
+                let to = d
+                    .required(&fields, "to")
+                    .map(|e| d.plain(e, "报尾的接收单位"));
+                let label = label?;
+                let shown = label.text.trim();
+                if shown.is_empty() || shown.ends_with('：') || shown.ends_with(':') {
+                    d.problem(
+                        label.span,
+                        format!("报尾的标签「{shown}」不合适"),
+                        "标签只写“报”“送”“发”或“抄送”，冒号由程序加。",
+                    );
+                }
+                Some(Distribution { label, to: to? })
+            },
+        );
         let reviewer = self.optional_plain(&fields, "reviewer", "审核");
         let copies = (fields.value("copies")).and_then(|e| {
             self.number(
@@ -805,7 +820,7 @@ impl<'a> Decoder<'a> {
         if let Some(e) = f.value("red") {
             let hint = "red 是印刷四色（青、品红、黄、黑）的百分比，标准红为 [0, 80, 80, 0]。";
             let before = self.problems.len();
-            let parts: Vec<Option<f64>> = self.list(Some(e), "red", |d, n| {
+            let parts: Vec<Option<f64>> = self.list(Some(e), "红色的四个数", |d, n| {
                 Some(d.decimal(n, "red 里的数", 0.0..=100.0, hint))
             });
             match parts.into_iter().collect::<Option<Vec<f64>>>() {
@@ -852,7 +867,7 @@ impl<'a> Decoder<'a> {
         if let Some(e) = f.value("bold_levels") {
             let hint =
                 "层级是 1（一、）、2（（一））、3（1.）、4（（1））；例如 bold_levels: [2, 3]。";
-            l.bold_levels = self.list(Some(e), "bold_levels", |d, n| {
+            l.bold_levels = self.list(Some(e), "加粗的层级", |d, n| {
                 d.number(n, "bold_levels 里的层级", 1..=4, hint)
             });
         }
@@ -874,6 +889,13 @@ impl<'a> Decoder<'a> {
             4..=20,
             "竖拍照片最高占几行（每页 22 行）；默认 9。",
             &mut l.portrait_rows,
+        );
+        self.setting_number(
+            &f,
+            "max_pages",
+            1..=2000,
+            "一期最多排多少页，防止误贴了大量内容；默认 100。",
+            &mut l.max_pages,
         );
         Some(l)
     }

@@ -215,6 +215,8 @@ pub struct Layout {
     pub photo_min_width: u32,
     /// The tallest a portrait photo is printed, in grid rows.
     pub portrait_rows: u32,
+    /// The most pages an issue may have: a bound for content pasted by mistake.
+    pub max_pages: u32,
 }
 
 impl Default for Layout {
@@ -234,6 +236,7 @@ impl Default for Layout {
             article_break: ArticleBreak::Continue,
             photo_min_width: 45,
             portrait_rows: 9,
+            max_pages: 100,
         }
     }
 }

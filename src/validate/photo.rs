@@ -77,7 +77,7 @@ pub fn check_photo(root: &Path, issue_dir: &Path, file: &str) -> Result<Option<u
     let svg = file.to_lowercase().ends_with(".svg")
         && std::str::from_utf8(&bytes).is_ok_and(|t| t.contains("<svg"));
     if svg {
-        return Ok(None);
+        return check_svg(file, &bytes).map(|()| None);
     }
     // The header alone tells a photo too large to decode safely, before anything is decoded.
     let header = crate::photos::header(&bytes);
@@ -107,12 +107,59 @@ pub fn check_photo(root: &Path, issue_dir: &Path, file: &str) -> Result<Option<u
     };
     // Decoding here, with the compiler's own (memoised) decoder, names a damaged photo in the YAML
     // instead of failing later inside the template; the compile then reuses the decoded image.
+    // A decoder that fails names a damaged file; one that succeeds on a JPEG cut short shows the
+    // missing part grey, so that is checked apart.
+    let truncated = is_truncated_jpeg(&bytes);
     if RasterImage::plain(Bytes::new(bytes), format).is_err() {
         return damaged();
+    }
+    if truncated {
+        return fail(
+            format!("图片「{file}」不完整：文件在结尾之前就断了，印出来下半部分会是一片灰色"),
+            "重新从手机或原来的地方复制一份完整的照片进来（复制或下载可能中断了）。",
+        );
     }
     // The original's upright width, from its header: what the camera gave is what matters for the
     // resolution, not the copy scaled down for print.
     Ok(header.ok().map(|h| h.upright_width()))
+}
+
+/// An SVG drawing must be whole (it parses) and self-contained: a link to another file (an image
+/// beside it) would be read from wherever it points when the PDF is made, so it is refused.
+fn check_svg(file: &str, bytes: &[u8]) -> Result<(), Problem> {
+    let text = String::from_utf8_lossy(bytes);
+    let linked = ["href=\"", "href='"].iter().find_map(|attribute| {
+        text.match_indices(attribute).find_map(|(at, quote)| {
+            let value = &text[at + quote.len()..];
+            let end = value.find(['"', '\''])?;
+            let target = &value[..end];
+            (!target.starts_with('#') && !target.starts_with("data:")).then(|| target.to_string())
+        })
+    });
+    if let Some(target) = linked {
+        return Err(Problem::error(format!(
+            "SVG 图片「{file}」引用了另一个文件「{target}」，排版时不能使用"
+        ))
+        .hint("在绘图软件里把图片嵌入 SVG（不要链接外部文件），或把它另存为 PNG 或 JPEG。"));
+    }
+    if typst::visualize::SvgImage::new(Bytes::new(bytes.to_vec())).is_err() {
+        return Err(
+            Problem::error(format!("SVG 图片「{file}」无法读取：文件不完整或格式有误"))
+                .hint("用浏览器或绘图软件打开它检查；能打开的话另存为 PNG 或 JPEG，再替换原文件。"),
+        );
+    }
+    Ok(())
+}
+
+/// Whether JPEG `bytes` end before their end-of-image marker (a copy or download that stopped
+/// early): decoders show the missing part grey without complaint.
+pub fn is_truncated_jpeg(bytes: &[u8]) -> bool {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return false;
+    }
+    // Cameras may add padding or data after the marker: look for it near the end.
+    let tail = &bytes[bytes.len().saturating_sub(64 * 1024)..];
+    !tail.windows(2).any(|w| w == [0xFF, 0xD9])
 }
 
 /// The file beside the missing `path` that it most likely means: the same name in other case, or
@@ -161,6 +208,28 @@ fn looks_like_heic(file: &str, bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_jpeg_cut_short_is_told_from_a_whole_one() {
+        let whole = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/photos/500px.jpg"),
+        )
+        .unwrap();
+        assert!(!is_truncated_jpeg(&whole));
+        assert!(is_truncated_jpeg(&whole[..whole.len() * 2 / 3]));
+        assert!(!is_truncated_jpeg(b"\x89PNG"));
+    }
+
+    #[test]
+    fn an_svg_that_links_another_file_is_refused_and_a_self_contained_one_taken() {
+        let linked = br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="secret.png" width="10" height="10"/></svg>"#;
+        let problem = check_svg("photos/a.svg", linked).unwrap_err();
+        assert!(problem.message.contains("secret.png"), "{problem}");
+        let whole = br##"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="red"/><use href="#r"/></svg>"##;
+        assert!(check_svg("photos/b.svg", whole).is_ok());
+        assert!(check_svg("photos/c.svg", b"<svg xmlns=").is_err());
+    }
 
     #[test]
     fn heic_photos_are_recognised_by_name_or_by_bytes() {

@@ -3,10 +3,10 @@
 //! devices inside a bag), and raw HTML that never reaches the Markdown outputs as HTML.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use crate::support::{GOOD, Run, TestProject, sha256_file};
+use crate::support::{GOOD, Run, TestProject, run_with_timeout, sha256_file};
 
 const AT: &str = "2026-01-02T03:04:05Z";
 const BAG: &str = "output/archive/2022/第034期";
@@ -38,49 +38,6 @@ fn rewrite_manifest_line(bag: &Path, manifest: &str, file: &str, hash: Option<&s
         .collect();
     assert!(found, "{manifest} does not list {file}:\n{text}");
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-}
-
-/// Runs `bulletin ARGS` in the project and kills it after `limit`: a hanging `verify` fails the
-/// test instead of hanging it.
-fn run_with_timeout(project: &TestProject, args: &[&str], limit: Duration) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bulletin"))
-        .args(args)
-        .current_dir(project.root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run bulletin");
-    let started = Instant::now();
-    // The outputs are read on threads so that a flood of output cannot block the child.
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut s).ok();
-        s
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut stderr, &mut s).ok();
-        s
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > limit {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!("bulletin {args:?} still ran after {limit:?}: it hangs");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    Run {
-        success: status.success(),
-        code: status.code(),
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    }
 }
 
 #[track_caller]

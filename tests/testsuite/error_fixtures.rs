@@ -105,3 +105,111 @@ fn every_error_fixture_has_a_located_message_a_caret_and_a_hint() {
         );
     }
 }
+
+/// Words of our own vocabulary that messages may use in Latin letters (names of formats, keys,
+/// commands and files); anything else in ASCII letters would be a dependency's English.
+const OWN_WORDS: &[&str] = &[
+    "YAML",
+    "Tab",
+    "Markdown",
+    "PDF",
+    "JPEG",
+    "PNG",
+    "GIF",
+    "WebP",
+    "BMP",
+    "TIFF",
+    "SVG",
+    "HEIC",
+    "Mac",
+    "Windows",
+    "iPhone",
+    "UTF",
+    "dpi",
+    "pt",
+    "KB",
+    "MB",
+    "NUL",
+    "Typst",
+    "check",
+    "build",
+    "content",
+    "yaml",
+    "photos",
+    "jpg",
+    "jpeg",
+    "png",
+    "heic",
+    "svg",
+    "md",
+    "assets",
+    "fonts",
+    "ttf",
+    "otf",
+    "ttc",
+    "README",
+    "bulletin",
+    "cargo",
+    "run",
+    "release",
+    "true",
+    "false",
+    "single",
+    "double",
+    "star",
+    "outside",
+    "center",
+    "none",
+    "continue",
+    "page",
+    "embedded",
+    "typst",
+    "cli",
+    "pt",
+    "em",
+    "landscape",
+    "Word",
+    "WPS",
+    "docx",
+    "txt",
+    "Ctrl",
+    "pdf",
+    "typ",
+];
+
+#[test]
+fn no_fixture_message_contains_english_from_a_dependency() {
+    let keys = bulletin::model::all_keys();
+    for kind in fixtures() {
+        let name = kind.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = std::fs::read_to_string(kind.join("expected.txt")).unwrap_or_default();
+        // Words the fixture's own files contain (a key, a file name) may be quoted back.
+        let mut own = String::new();
+        for entry in walkdir::WalkDir::new(kind.join("content")) {
+            let entry = entry.unwrap();
+            own.push_str(&entry.path().to_string_lossy());
+            if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                own.push_str(&text);
+            }
+        }
+        // The source lines shown under a message (「 7 |   - photo: …」) are the editor's text.
+        let messages: String = expected
+            .lines()
+            .filter(|line| {
+                !line
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_digit() || c == '|')
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let words = messages
+            .split(|c: char| !(c.is_ascii_alphabetic() || c == '_'))
+            .filter(|word| word.len() >= 2);
+        for word in words {
+            assert!(
+                OWN_WORDS.contains(&word) || keys.contains(&word) || own.contains(word),
+                "{name}: the English word {word:?} in:\n{expected}"
+            );
+        }
+    }
+}

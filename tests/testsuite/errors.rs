@@ -410,7 +410,100 @@ fn a_table_too_wide_for_the_page_is_an_error_and_a_too_narrow_column_a_warning()
     let run = project_with_issue(&narrow).build("099");
     run.assert_ok();
     assert!(
-        run.stderr.contains("content/099/issue.yaml:9:11: 警告：表格第 3 列太窄：「2022年7月」放不下"),
+        run.stderr
+            .contains("content/099/issue.yaml:9:11: 警告：表格第 3 列太窄：「2022年7月」放不下"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_pdf_that_cannot_be_replaced_leaves_all_three_old_outputs_together() {
+    let project = project_with_issue(GOOD);
+    project.build("099").assert_ok();
+    let typ = project.read("output/099/第099期.typ");
+    // Something that cannot be replaced stands where the PDF goes.
+    let pdf = project.path("output/099/第099期.pdf");
+    std::fs::remove_file(&pdf).unwrap();
+    std::fs::create_dir(&pdf).unwrap();
+    project.write(
+        "content/099/issue.yaml",
+        &GOOD.replace("一段话。", "改过的一段话。"),
+    );
+    project
+        .build("099")
+        .assert_failed_with("无法替换 ")
+        .assert_failed_with("第099期.pdf");
+    assert_eq!(
+        project.read("output/099/第099期.typ"),
+        typ,
+        "the .typ was replaced alone"
+    );
+    let left: Vec<String> = std::fs::read_dir(project.path("output/099"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "temporaries left: {left:?}");
+}
+
+#[test]
+fn what_a_killed_run_left_behind_is_completed_or_removed_with_a_note() {
+    let project = project_with_issue(GOOD);
+    project.build("099").assert_ok();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let old = |relative: &str| {
+        let path = project.path(relative);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+    };
+    // A temporary of a build killed long ago, one of a build running now, and someone's file.
+    project.write("output/099/.bulletin-aaaa.tmp", "old");
+    old("output/099/.bulletin-aaaa.tmp");
+    project.write("output/099/.bulletin-bbbb.tmp", "fresh");
+    project.write("output/099/notes.tmp", "mine");
+    project.write("output/archive/2022/.第099期.partial-cccc/bagit.txt", "x");
+    old("output/archive/2022/.第099期.partial-cccc/bagit.txt");
+    let partial = project.path("output/archive/2022/.第099期.partial-cccc");
+    std::fs::File::open(&partial)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    // A set of outputs half replaced when the build was killed: the journal completes it.
+    project.write("output/099/.bulletin-dddd.tmp", "the new markdown");
+    project.write(
+        "output/099/.bulletin-set",
+        ".bulletin-dddd.tmp\t第099期.md\n.bulletin-gone.tmp\t第099期.typ\n",
+    );
+    let run = project.run(&["check", "099", "--no-system-fonts"]);
+    run.assert_ok();
+    assert!(
+        project.path("output/099/.bulletin-aaaa.tmp").exists(),
+        "check writes nothing, and removes nothing"
+    );
+    let run = project.build("099");
+    run.assert_ok();
+    assert!(!project.path("output/099/.bulletin-aaaa.tmp").exists());
+    assert!(
+        project.path("output/099/.bulletin-bbbb.tmp").exists(),
+        "too fresh to be stale"
+    );
+    assert!(project.path("output/099/notes.tmp").exists(), "not ours");
+    assert!(!partial.exists());
+    assert!(!project.path("output/099/.bulletin-set").exists());
+    assert!(
+        run.stderr
+            .contains("说明：删除了中断时留下的临时文件 output/099/.bulletin-aaaa.tmp"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("说明：上次生成在写入文件时中断，已补完 output/099（1 个文件）"),
         "{}",
         run.stderr
     );

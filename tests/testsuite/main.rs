@@ -11,6 +11,7 @@ mod error_fixtures;
 mod errors;
 mod escaping;
 mod fonts;
+mod hardening;
 mod import;
 mod layout;
 mod layout_pages;
