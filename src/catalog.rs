@@ -62,7 +62,7 @@ fn parse_bag_dir(path: &Path) -> Option<BagDir> {
         Some((folder, version)) => (folder, Some(version.parse().ok()?)),
         None => (rest.strip_suffix('期')?, None),
     };
-    if folder.len() != 3 || !folder.bytes().all(|b| b.is_ascii_digit()) {
+    if !crate::project::IssueId::of_dir(Path::new(folder)).is_canonical() {
         return None;
     }
     Some(BagDir {

@@ -15,6 +15,9 @@ pub struct Project {
     pub root: PathBuf,
 }
 
+/// The highest issue number: folders are named by at least three digits (034, 1000).
+pub const MAX_ISSUE: u32 = 9999;
+
 /// The file name of an issue's content inside its folder.
 pub const ISSUE_FILE: &str = "issue.yaml";
 
@@ -53,9 +56,11 @@ impl IssueId {
         self.0.parse().ok()
     }
 
-    /// Whether the folder is named by exactly three digits, as output names need.
+    /// Whether the folder is named by its number in at least three digits (034, 1000), as output
+    /// names need.
     pub fn is_canonical(&self) -> bool {
-        self.0.len() == 3 && self.0.bytes().all(|b| b.is_ascii_digit())
+        self.number()
+            .is_some_and(|n| *self == IssueId::of_number(n))
     }
 }
 

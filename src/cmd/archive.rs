@@ -39,7 +39,7 @@ pub fn verify(project: &Project, issue: Option<&str>) -> Result<()> {
     let folder = match issue {
         None => None,
         Some(arg) => match arg.trim().parse::<u32>() {
-            Ok(number) if (1..1000).contains(&number) => {
+            Ok(number) if (1..=crate::project::MAX_ISSUE).contains(&number) => {
                 Some(IssueId::of_number(number).folder().to_string())
             }
             _ => {

@@ -89,9 +89,9 @@ pub fn import(project: &Project, source: Source, options: &ImportOptions) -> Res
         (Some(n), _) | (None, Some(n)) => n,
         (None, None) => new_issue::next_number(project),
     };
-    if !(1..=999).contains(&number) {
+    if !(1..=crate::project::MAX_ISSUE).contains(&number) {
         bail!(
-            "期号 {number} 无效：期号要在 1 到 999 之间。\n  提示：用 --number 写出本期的期号，例如 --number 36。"
+            "期号 {number} 无效：期号要在 1 到 9999 之间。\n  提示：用 --number 写出本期的期号，例如 --number 36。"
         );
     }
     let found_date = doc

@@ -6,6 +6,7 @@
 use std::ops::RangeInclusive;
 
 use crate::diag::Problem;
+use crate::project::MAX_ISSUE;
 use crate::source::{SourceFile, Span};
 use crate::yaml::{Entry, Node, NodeKind, Scalar};
 
@@ -438,9 +439,9 @@ impl<'a> Decoder<'a> {
         let text = self.scalar_of(node, "期号")?.trim().to_string();
         let hint = "期号只写数字、不补零、不加引号，例如 number: 34。";
         match text.parse::<u32>() {
-            Ok(n) if (1..1000).contains(&n) => Some(n),
+            Ok(n) if (1..=MAX_ISSUE).contains(&n) => Some(n),
             Ok(n) => {
-                self.problem(node.span, format!("期号 {n} 不在 1–999 之间"), hint);
+                self.problem(node.span, format!("期号 {n} 不在 1–{MAX_ISSUE} 之间"), hint);
                 None
             }
             Err(_) => {
