@@ -35,6 +35,7 @@ pub mod project;
 pub mod recognise;
 pub mod render;
 pub mod source;
+pub mod tidy;
 pub mod validate;
 pub mod volume;
 pub mod watch;

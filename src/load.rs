@@ -2,6 +2,7 @@
 //! those into the model. Every problem is located in its file; nothing here checks meaning across
 //! fields or files (that is `validate`).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Problem, Problems};
@@ -14,9 +15,9 @@ use crate::yaml::{self, NodeKind};
 pub const MAX_YAML_BYTES: u64 = 2 * 1024 * 1024;
 
 /// bulletin.yaml's id in [`Loaded::sources`].
-pub const BULLETIN: FileId = FileId(0);
+pub const BULLETIN: FileId = FileId::BULLETIN;
 /// issue.yaml's id in [`Loaded::sources`].
-pub const ISSUE: FileId = FileId(1);
+pub const ISSUE: FileId = FileId::ISSUE;
 
 /// Everything one build reads from `content/`.
 #[derive(Debug, Clone)]
@@ -80,8 +81,8 @@ pub fn load(project: &Project, dir: &Path) -> Result<Loaded, Problems> {
 pub fn load_all(
     project: &Project,
     dirs: &[PathBuf],
-) -> (Vec<Result<Loaded, Problems>>, crate::validate::NumberIndex) {
-    let mut numbers = crate::validate::NumberIndex::default();
+) -> (Vec<Result<Loaded, Problems>>, NumberIndex) {
+    let mut numbers = NumberIndex::default();
     let loaded: Vec<Result<Loaded, Problems>> = dirs.iter().map(|dir| load(project, dir)).collect();
     for (dir, issue) in dirs.iter().zip(&loaded) {
         let number = match issue {
@@ -94,6 +95,78 @@ pub fn load_all(
         }
     }
     (loaded, numbers)
+}
+
+/// The number every issue of the project gives, for finding two issues with one number: built
+/// once per command from the issues it loads anyway, or kept up to date across the rebuilds of
+/// `watch`, re-reading only the issue.yaml files that changed.
+#[derive(Debug, Clone, Default)]
+pub struct NumberIndex {
+    /// Per issue folder: its issue.yaml (relative to the project root), the file's stamp when read
+    /// (size and modification time), and the number it gives.
+    issues: HashMap<IssueId, Entry>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    file: PathBuf,
+    stamp: Option<(u64, std::time::SystemTime)>,
+    number: Option<u32>,
+}
+
+impl NumberIndex {
+    /// Reads the number of every issue folder of the project (a light parse of each issue.yaml).
+    pub fn scan(project: &Project) -> NumberIndex {
+        let mut index = NumberIndex::default();
+        index.refresh(project);
+        index
+    }
+
+    /// Brings the index up to date: folders that appeared or went, issue.yaml files that changed.
+    pub fn refresh(&mut self, project: &Project) {
+        let dirs = project.issue_dirs();
+        let ids: Vec<IssueId> = dirs.iter().map(|d| IssueId::of_dir(d)).collect();
+        self.issues.retain(|id, _| ids.contains(id));
+        for (dir, id) in dirs.iter().zip(ids) {
+            let path = dir.join(ISSUE_FILE);
+            let stamp = std::fs::metadata(&path)
+                .ok()
+                .and_then(|m| Some((m.len(), m.modified().ok()?)));
+            if self
+                .issues
+                .get(&id)
+                .is_some_and(|e| e.stamp.is_some() && e.stamp == stamp)
+            {
+                continue;
+            }
+            let entry = Entry {
+                file: project.relative(&path).to_path_buf(),
+                stamp,
+                number: number_in(project, dir),
+            };
+            self.issues.insert(id, entry);
+        }
+    }
+
+    /// Records the number of an issue already loaded.
+    pub fn add(&mut self, id: IssueId, file: PathBuf, number: u32) {
+        let entry = Entry {
+            file,
+            stamp: None,
+            number: Some(number),
+        };
+        self.issues.insert(id, entry);
+    }
+
+    /// The issue.yaml files of issues other than `id` that give `number`, sorted.
+    pub fn others(&self, id: &IssueId, number: u32) -> Vec<&Path> {
+        let mut files: Vec<&Path> = (self.issues.iter())
+            .filter(|(other, entry)| *other != id && entry.number == Some(number))
+            .map(|(_, entry)| entry.file.as_path())
+            .collect();
+        files.sort();
+        files
+    }
 }
 
 /// Parses and decodes bulletin.yaml's text.

@@ -67,28 +67,34 @@ pub fn create(project: &Project, number: Option<u32>, date: Date) -> Result<NewI
         };
         problem.into_error()
     };
+    // Another `new` running at the same moment may have made the folder a moment ago and not yet
+    // written its issue.yaml: wait for it a little, so that `exists` says what is really there.
+    let settle = || {
+        let young = std::fs::metadata(&dir)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age < std::time::Duration::from_secs(5));
+        for _ in 0..50 {
+            if !young || dir.join(ISSUE_FILE).exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        exists()
+    };
     if dir.exists() {
-        return Err(exists());
+        return Err(settle());
     }
-    // create_dir, not create_dir_all: it fails if the folder appeared in the meantime (another
-    // `new` running at the same moment); `exists` then says what is there.
+    // create_dir, not create_dir_all: it fails if the folder appeared in the meantime.
     match std::fs::create_dir(&dir) {
         Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            // Another `new` made it a moment ago and may not have written its issue.yaml yet.
-            for _ in 0..50 {
-                if dir.join(ISSUE_FILE).exists() {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-            return Err(exists());
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(settle()),
         Err(e) => return Err(io_problem(&e, &format!("无法创建文件夹 {shown}")).into_error()),
     }
     let name = crate::load::read(project, &project.bulletin_file())
         .ok()
-        .map(|text| crate::source::SourceFile::new(crate::load::BULLETIN, "", text))
+        .map(|text| crate::source::SourceFile::new(crate::source::FileId::BULLETIN, "", text))
         .and_then(|file| crate::load::parse_bulletin(&file).ok())
         .map_or_else(|| "简报".to_string(), |b| b.name.text.trim().to_string());
     let created = NewIssue {
@@ -291,7 +297,7 @@ mod tests {
     }
 
     fn parse(text: &str) -> crate::model::Issue {
-        let file = crate::source::SourceFile::new(crate::load::ISSUE, "issue.yaml", text);
+        let file = crate::source::SourceFile::new(crate::source::FileId::ISSUE, "issue.yaml", text);
         crate::load::parse_issue(&file).unwrap_or_else(|p| panic!("{p:?}\n{text}"))
     }
 

@@ -31,6 +31,9 @@ const JPEG_QUALITY: u8 = 85;
 /// Where prepared photos are kept, relative to the project root.
 pub const CACHE_DIR: &str = "output/.cache/photos";
 
+/// The largest photo file read (a phone photo is a few megabytes).
+pub const MAX_PHOTO_BYTES: u64 = 200 * 1024 * 1024;
+
 /// Why a photo cannot be prepared.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PhotoError {
@@ -251,14 +254,10 @@ impl PhotoCache {
             }
             return Ok(prepared.clone());
         }
-        let bytes = crate::files::read_limited(
-            &self.root,
-            original,
-            crate::validate::photo::MAX_PHOTO_BYTES,
-        )
-        .map_err(|e| {
-            PhotoError::Io(e.problem(original.strip_prefix(&self.root).unwrap_or(original)))
-        })?;
+        let bytes =
+            crate::files::read_limited(&self.root, original, MAX_PHOTO_BYTES).map_err(|e| {
+                PhotoError::Io(e.problem(original.strip_prefix(&self.root).unwrap_or(original)))
+            })?;
         let prepared = self.prepare_bytes(original, &bytes, target, write)?;
         if let Some(stamp) = stamp {
             self.memo.insert(stamp, prepared.clone());

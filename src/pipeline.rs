@@ -18,13 +18,14 @@ use crate::compile::typst_cli::{EngineError, Export, TypstCli};
 use crate::compile::{self, CompileError, FontRole, FontSources, Fonts, MainSource, ProjectWorld};
 use crate::config::Config;
 use crate::diag::{Problem, Problems};
+use crate::load::NumberIndex;
 use crate::load::{self, Loaded};
 use crate::model::Engine;
 use crate::output::OutputPaths;
 use crate::photos::{self, PhotoCache};
 use crate::project::{IssueId, Project};
 use crate::render::{DEFAULT_PHOTO_WIDTH, Templates, issue_view};
-use crate::validate::{self, NumberIndex};
+use crate::validate;
 
 /// What a successful build produced.
 #[derive(Debug, Clone)]

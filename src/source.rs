@@ -7,6 +7,13 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct FileId(pub u16);
 
+impl FileId {
+    /// bulletin.yaml, the first file of every build.
+    pub const BULLETIN: FileId = FileId(0);
+    /// The issue's issue.yaml, the second.
+    pub const ISSUE: FileId = FileId(1);
+}
+
 /// A byte range in one source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {

@@ -126,7 +126,10 @@ pub(super) fn parse_date(s: &str) -> Result<Date, String> {
 pub(super) fn parse_number(s: &str) -> Result<u32, String> {
     match s.trim().parse::<u32>() {
         Ok(n) if (1..=crate::project::MAX_ISSUE).contains(&n) => Ok(n),
-        _ => Err(format!("期号「{s}」无效：写 1–{} 的数字，例如 036 或 36", crate::project::MAX_ISSUE)),
+        _ => Err(format!(
+            "期号「{s}」无效：写 1–{} 的数字，例如 036 或 36",
+            crate::project::MAX_ISSUE
+        )),
     }
 }
 

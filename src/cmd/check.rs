@@ -5,10 +5,10 @@ use anyhow::Result;
 use super::{font_report, print_problems};
 use crate::config::Config;
 use crate::diag::{Problem, color_stderr, render_error};
+use crate::load::NumberIndex;
 use crate::pipeline::{Failure, Pipeline, Prepared};
 use crate::project::{IssueId, Project};
 use crate::say;
-use crate::validate::NumberIndex;
 
 /// Prints the problems, the warnings and a summary line per issue. Fails (exit code 1) if any
 /// issue has errors.

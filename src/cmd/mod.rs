@@ -39,9 +39,9 @@ pub fn print_problems(problems: &[Problem]) {
     }
 }
 
-/// Completes or removes what a killed run left behind (see `output::clean_up`) and says so.
+/// Completes or removes what a killed run left behind (see `tidy::clean_up`) and says so.
 pub fn tidy(project: &crate::project::Project) {
-    for note in crate::output::clean_up(project) {
+    for note in crate::tidy::clean_up(project) {
         eprintln!("说明：{note}");
     }
 }

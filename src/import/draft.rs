@@ -720,7 +720,7 @@ impl Builder<'_> {
 
         if let Some(note) = recognise::editor_note(&text) {
             let label = text.len() - note.len();
-            let note_md = super::write::markdown(&para.drop_prefix(label).trimmed().runs);
+            let note_md = super::markdown::markdown(&para.drop_prefix(label).trimmed().runs);
             let article = self.article(at);
             if article.note.is_none() && !note_md.is_empty() {
                 article.note = Some(note_md);

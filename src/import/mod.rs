@@ -9,6 +9,7 @@
 
 pub mod docx;
 pub mod draft;
+mod markdown;
 pub mod text;
 pub mod write;
 

@@ -17,18 +17,19 @@ use crate::source::Span;
 pub use decode::{all_keys, decode_bulletin, decode_issue};
 
 impl Issue {
-    /// Parses issue.yaml's text (no I/O), as file [`crate::load::ISSUE`] named `issue.yaml`.
+    /// Parses issue.yaml's text (no I/O), as file [`crate::source::FileId::ISSUE`] named `issue.yaml`.
     pub fn parse(text: &str) -> Result<Issue, crate::diag::Problems> {
-        let file = crate::source::SourceFile::new(crate::load::ISSUE, "issue.yaml", text);
+        let file = crate::source::SourceFile::new(crate::source::FileId::ISSUE, "issue.yaml", text);
         let root = crate::yaml::parse(&file, &all_keys())?;
         Ok(decode_issue(&file, &root)?)
     }
 }
 
 impl Bulletin {
-    /// Parses bulletin.yaml's text (no I/O), as file [`crate::load::BULLETIN`].
+    /// Parses bulletin.yaml's text (no I/O), as file [`crate::source::FileId::BULLETIN`].
     pub fn parse(text: &str) -> Result<Bulletin, crate::diag::Problems> {
-        let file = crate::source::SourceFile::new(crate::load::BULLETIN, "bulletin.yaml", text);
+        let file =
+            crate::source::SourceFile::new(crate::source::FileId::BULLETIN, "bulletin.yaml", text);
         let root = crate::yaml::parse(&file, &all_keys())?;
         Ok(decode_bulletin(&file, &root)?)
     }

@@ -6,13 +6,12 @@
 
 pub mod photo;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use crate::diag::Problem;
-use crate::load::Loaded;
+use crate::load::{Loaded, NumberIndex};
 use crate::model::walk::{Field, Role, Step, walk};
 use crate::model::{BlockKind, Photo, Table};
 use crate::project::{IssueId, Project};
@@ -28,78 +27,6 @@ pub const MAX_DEPTH: usize = 4;
 const WARN_DPI: f64 = 150.0;
 /// Below this it looks blurred or blocky: an error (R27).
 const MIN_DPI: f64 = 100.0;
-
-/// The number every issue of the project gives, for finding two issues with one number: built
-/// once per command from the issues it loads anyway, or kept up to date across the rebuilds of
-/// `watch`, re-reading only the issue.yaml files that changed.
-#[derive(Debug, Clone, Default)]
-pub struct NumberIndex {
-    /// Per issue folder: its issue.yaml (relative to the project root), the file's stamp when read
-    /// (size and modification time), and the number it gives.
-    issues: HashMap<IssueId, Entry>,
-}
-
-#[derive(Debug, Clone)]
-struct Entry {
-    file: PathBuf,
-    stamp: Option<(u64, std::time::SystemTime)>,
-    number: Option<u32>,
-}
-
-impl NumberIndex {
-    /// Reads the number of every issue folder of the project (a light parse of each issue.yaml).
-    pub fn scan(project: &Project) -> NumberIndex {
-        let mut index = NumberIndex::default();
-        index.refresh(project);
-        index
-    }
-
-    /// Brings the index up to date: folders that appeared or went, issue.yaml files that changed.
-    pub fn refresh(&mut self, project: &Project) {
-        let dirs = project.issue_dirs();
-        let ids: Vec<IssueId> = dirs.iter().map(|d| IssueId::of_dir(d)).collect();
-        self.issues.retain(|id, _| ids.contains(id));
-        for (dir, id) in dirs.iter().zip(ids) {
-            let path = dir.join(crate::project::ISSUE_FILE);
-            let stamp = std::fs::metadata(&path)
-                .ok()
-                .and_then(|m| Some((m.len(), m.modified().ok()?)));
-            if self
-                .issues
-                .get(&id)
-                .is_some_and(|e| e.stamp.is_some() && e.stamp == stamp)
-            {
-                continue;
-            }
-            let entry = Entry {
-                file: project.relative(&path).to_path_buf(),
-                stamp,
-                number: crate::load::number_in(project, dir),
-            };
-            self.issues.insert(id, entry);
-        }
-    }
-
-    /// Records the number of an issue already loaded.
-    pub fn add(&mut self, id: IssueId, file: PathBuf, number: u32) {
-        let entry = Entry {
-            file,
-            stamp: None,
-            number: Some(number),
-        };
-        self.issues.insert(id, entry);
-    }
-
-    /// The issue.yaml files of issues other than `id` that give `number`, sorted.
-    pub fn others(&self, id: &IssueId, number: u32) -> Vec<&Path> {
-        let mut files: Vec<&Path> = (self.issues.iter())
-            .filter(|(other, entry)| *other != id && entry.number == Some(number))
-            .map(|(_, entry)| entry.file.as_path())
-            .collect();
-        files.sort();
-        files
-    }
-}
 
 /// Checks the loaded issue against itself, its files and the other issues' numbers; returns every
 /// problem found, errors and warnings, in the order of the file.

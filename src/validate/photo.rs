@@ -8,10 +8,7 @@ use typst::visualize::{ExchangeFormat, RasterImage};
 
 use crate::diag::Problem;
 use crate::files::FileError;
-use crate::photos::PhotoError;
-
-/// The largest photo file read (a phone photo is a few megabytes).
-pub const MAX_PHOTO_BYTES: u64 = 200 * 1024 * 1024;
+use crate::photos::{MAX_PHOTO_BYTES, PhotoError};
 
 /// Why the photo at `file` (relative to the issue folder `issue_dir`, inside the project at
 /// `root`) cannot be used, if it cannot; else the width in pixels of the photo as it stands upright
