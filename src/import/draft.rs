@@ -67,12 +67,7 @@ pub struct Para {
     pub auto_number: bool,
 }
 
-/// A stretch of text, bold or not.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Run {
-    pub text: String,
-    pub bold: bool,
-}
+pub use super::markdown::Run;
 
 impl Para {
     /// A paragraph of one plain run.

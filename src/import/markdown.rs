@@ -2,7 +2,12 @@
 
 use crate::markup::stray_strong_markers;
 
-use super::draft::Run;
+/// A stretch of text, bold or not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub text: String,
+    pub bold: bool,
+}
 
 /// The paragraph as Markdown: special characters escaped so they print as typed, bold runs as
 /// `**…**` with any punctuation that would keep CommonMark from making them bold moved outside

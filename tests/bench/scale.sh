@@ -55,9 +55,9 @@ measure() { # command...: prints "seconds peak-MiB"
     local out
     out="$(mktemp)"
     /usr/bin/time -f '%e %M %x' -o "$out" "$@" > /dev/null 2>&1 || true
-    # A command that failed measured nothing worth reporting.
-    awk '$3 != 0 { print "failed: exit " $3 > "/dev/stderr"; exit 1 } { printf "%s %.0f\n", $1, $2 / 1024 }' "$(tail -1 "$out" > "$out.last"; echo "$out.last")"
-    rm -f "$out" "$out.last"
+    # GNU time's last line is ours; a command that failed measured nothing worth reporting.
+    tail -1 "$out" | awk '$3 != 0 { print "failed: exit " $3 > "/dev/stderr"; exit 1 }
+                          { printf "%s %.0f\n", $1, $2 / 1024 }'
     rm -f "$out"
 }
 
