@@ -292,11 +292,7 @@ impl PhotoCache {
         {
             return Ok(as_it_is);
         }
-        let mut hasher = Sha256::new();
-        hasher.update(bytes);
-        hasher.update(target.to_le_bytes());
-        let hash = format!("{:x}", hasher.finalize());
-        let name = &hash[..32];
+        let name = &format!("{}-{target}", content_key(bytes));
         for ext in ["jpg", "png"] {
             let file = self.root.join(CACHE_DIR).join(format!("{name}.{ext}"));
             if let Ok(cached) = std::fs::read(&file) {
@@ -317,6 +313,31 @@ impl PhotoCache {
             bytes: Some(Bytes::new(processed)),
         })
     }
+}
+
+/// The name under which the photo cache keeps what was prepared from an original of these bytes
+/// (followed by `-<target width>`): part of its SHA-256.
+pub fn content_key(bytes: &[u8]) -> String {
+    let hash = format!("{:x}", Sha256::digest(bytes));
+    hash[..32].to_string()
+}
+
+/// Whether the cache under `root` holds a photo prepared from an original with this
+/// [`content_key`]: it was decoded whole then, and the compile uses that copy, not the original,
+/// so the original need not be decoded again to be known good.
+pub fn prepared_before(root: &Path, key: &str) -> bool {
+    let prefix = format!("{key}-");
+    std::fs::read_dir(root.join(CACHE_DIR))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .any(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(&prefix)
+                && (name.ends_with(".jpg") || name.ends_with(".png"))
+                && entry.file_type().is_ok_and(|t| t.is_file())
+        })
 }
 
 /// An SVG drawing, by its name and its text (as the validation tells it).
@@ -347,6 +368,26 @@ mod tests {
             .write_to(&mut Cursor::new(&mut out), ImageFormat::Jpeg)
             .unwrap();
         out
+    }
+
+    #[test]
+    fn a_photo_prepared_once_is_known_good_by_its_content_not_its_name() {
+        let root = tempfile::tempdir().unwrap();
+        let original = root.path().join("content/034/photos/01.jpg");
+        std::fs::create_dir_all(original.parent().unwrap()).unwrap();
+        let bytes = jpeg(2000, 1000);
+        std::fs::write(&original, &bytes).unwrap();
+        let key = content_key(&bytes);
+        assert!(!prepared_before(root.path(), &key));
+        PhotoCache::new(root.path())
+            .prepare(&original, 20, true)
+            .unwrap();
+        assert!(prepared_before(root.path(), &key));
+        // Other bytes under the same name are not known.
+        assert!(!prepared_before(
+            root.path(),
+            &content_key(&jpeg(2000, 1001))
+        ));
     }
 
     #[test]
