@@ -282,6 +282,44 @@ pub fn stray_strong_markers(md: &str) -> Vec<usize> {
     offsets
 }
 
+/// Whether a link destination may become a link: a web or mail address, or one without a scheme.
+/// Anything else (`javascript:`, `file:`, `data:` …) would be code or a reach outside the
+/// document; it prints as its text and is warned about ([`refused_links`]).
+pub fn link_allowed(dest: &str) -> bool {
+    let scheme = dest
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|scheme| {
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
+    scheme.is_none_or(|scheme| {
+        ["http", "https", "mailto", "tel"]
+            .iter()
+            .any(|allowed| scheme.eq_ignore_ascii_case(allowed))
+    })
+}
+
+/// The links of `md` whose destination is refused (see [`link_allowed`]): the byte range of the
+/// whole link and its destination.
+pub fn refused_links(md: &str) -> Vec<(Range<usize>, String)> {
+    parse(md)
+        .into_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) if link_type != LinkType::Email && !link_allowed(&dest_url) => {
+                Some((range, dest_url.to_string()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Convert a Markdown field (CommonMark + GFM tables/strikethrough) to Typst markup.
 ///
 /// Block and inline elements become Typst function calls with `[...]` content
@@ -632,8 +670,10 @@ impl TypstWriter {
                 ..
             } => {
                 self.inline();
-                // Typst rejects links in links and empty destinations; keep the text.
-                if self.in_link() || self.in_image() || dest_url.is_empty() {
+                // Typst rejects links in links and empty destinations; keep the text. So for a
+                // destination that is no web or mail address.
+                let refused = *link_type != LinkType::Email && !link_allowed(dest_url);
+                if self.in_link() || self.in_image() || dest_url.is_empty() || refused {
                     return Ok(Frame::Wrap {
                         close: "",
                         kind: WrapKind::Other,
@@ -904,7 +944,7 @@ fn decode_entities(s: &str) -> String {
 /// ([`html_as_text`]), so a Markdown reader shows what the editor typed (`<script>` as
 /// `&lt;script&gt;`) and runs nothing.
 pub fn markdown_to_markdown(md: &str) -> String {
-    let md = &html_as_text(md);
+    let md = &refused_links_as_text(&html_as_text(md));
     let events = parse(md);
     let wanted = reading(&events);
     let joins = soft_break_joins(md, &events);
@@ -940,6 +980,25 @@ pub fn markdown_to_markdown(md: &str) -> String {
 }
 
 type Edit = (Range<usize>, &'static str);
+
+/// `md` with each refused link (see [`link_allowed`]) made text by escaping its opening `[` or
+/// `<`, so that no Markdown reader makes a `javascript:` link of it. Escaping one bracket can let
+/// an earlier one pair with the same destination, so this repeats; past a bound (brackets typed on
+/// purpose to defeat it) everything is escaped.
+fn refused_links_as_text(md: &str) -> String {
+    let mut out = md.to_string();
+    for _ in 0..64 {
+        let refused = refused_links(&out);
+        if refused.is_empty() {
+            return out;
+        }
+        let escapes: Vec<Edit> = (refused.iter())
+            .map(|(range, _)| (range.start..range.start, "\\"))
+            .collect();
+        out = apply_edits(&out, escapes);
+    }
+    escape_markdown(md)
+}
 
 /// `md` with its raw HTML turned into text that shows the same characters: `<`, `>`, `&` as
 /// entities, other ASCII punctuation backslash-escaped ([`escape_markdown`]). A tag that runs
@@ -1284,6 +1343,32 @@ mod tests {
                 .map(|s| s.get().to_string());
             assert_eq!(value.as_deref(), Some(input), "Typst reads {source:?}");
         }
+    }
+
+    #[test]
+    fn links_are_allowed_to_web_and_mail_addresses_and_relative_paths_only() {
+        for dest in [
+            "https://a.cn/x",
+            "HTTP://a.cn",
+            "mailto:a@b.cn",
+            "tel:027-1",
+            "附件1.pdf",
+            "#top",
+        ] {
+            assert!(link_allowed(dest), "{dest}");
+        }
+        for dest in [
+            "javascript:alert(1)",
+            "JavaScript:x",
+            "file:///etc/passwd",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            assert!(!link_allowed(dest), "{dest}");
+        }
+        let typst = markdown_to_typst("[点这里](javascript:alert(1))").unwrap();
+        assert!(!typst.contains("#link"), "{typst}");
+        assert!(typst.contains("点这里"), "{typst}");
     }
 
     #[test]

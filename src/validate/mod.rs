@@ -175,6 +175,13 @@ impl Validator<'_> {
                     "检查 ** 是否成对、** 与文字之间有没有多余的空格，例如 **检查方式：**；要印出星号本身，写成 \\*\\*。",
                 );
             }
+            for (range, dest) in crate::markup::refused_links(&markdown.text) {
+                self.warning(
+                    markdown.span_of(range),
+                    format!("链接地址「{dest}」不是网址或邮箱，不会做成链接，只印出链接的文字"),
+                    "链接要写成 [文字](https://……) 或 [文字](mailto:……)；不需要链接时去掉方括号和圆括号。",
+                );
+            }
         }
         for (offset, shown) in crate::new_issue::placeholders(&text.text) {
             self.warning(

@@ -5,7 +5,7 @@ use bulletin::pipeline::Pipeline;
 use bulletin::project::Project;
 use proptest::prelude::*;
 
-use crate::support::{TestProject, pdf_text};
+use crate::support::{GOOD, TestProject, pdf_link_uris, pdf_text};
 
 /// The values the issue lists, and more of the same kind.
 const TRICKY: &[&str] = &[
@@ -149,4 +149,55 @@ fn random_special_strings_survive_the_whole_pipeline() {
             Ok(())
         })
         .unwrap();
+}
+
+/// A link becomes a link only to a web or mail address: `javascript:`, `file:` and `data:` print
+/// as their text, each with a warning at its line, and neither the PDF nor the Markdown version
+/// links them — not even when brackets are typed to make one link out of an escaped one.
+#[test]
+fn links_are_made_only_to_web_and_mail_addresses() {
+    let project = TestProject::new();
+    let lead = concat!(
+        "      - \"[学院网站](https://www.cjart.edu.cn) [点这里](javascript:alert(1)) ",
+        "<file:///etc/passwd> [外 [内](data:text/html,x) 尾](javascript:y) 写信给 <dw@cjart.edu.cn>\"\n",
+    );
+    project.write(
+        "content/099/issue.yaml",
+        &GOOD.replace("      - 一段话。\n", lead),
+    );
+    let run = project.build("099");
+    run.assert_ok();
+    for dest in [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,x",
+    ] {
+        assert!(
+            run.stderr
+                .contains(&format!("链接地址「{dest}」不是网址或邮箱")),
+            "{dest}:\n{}",
+            run.stderr
+        );
+    }
+    assert!(run.stderr.contains("issue.yaml:6:"), "{}", run.stderr);
+    let pdf = std::fs::read(project.path("output/099/第099期.pdf")).unwrap();
+    let mut uris = pdf_link_uris(&pdf);
+    uris.sort();
+    assert_eq!(uris, ["https://www.cjart.edu.cn", "mailto:dw@cjart.edu.cn"]);
+    assert!(squeeze(&pdf_text(&pdf)).contains("点这里"));
+    let md = std::fs::read_to_string(project.path("output/099/第099期.md")).unwrap();
+    let links: Vec<String> = pulldown_cmark::Parser::new(&md)
+        .filter_map(|event| match event {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
+                Some(dest_url.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    // (an e-mail autolink keeps its address without the scheme in Markdown)
+    assert_eq!(
+        links,
+        ["https://www.cjart.edu.cn", "dw@cjart.edu.cn"],
+        "{md}"
+    );
 }

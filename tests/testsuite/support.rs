@@ -228,6 +228,32 @@ fn strip_page_numbers(s: &str) -> String {
     out
 }
 
+/// The address of every link in the PDF (`/URI` of its link actions), by lopdf.
+pub fn pdf_link_uris(pdf: &[u8]) -> Vec<String> {
+    fn collect(object: &lopdf::Object, uris: &mut Vec<String>) {
+        match object {
+            lopdf::Object::Dictionary(dict) => {
+                for (key, value) in dict.iter() {
+                    match value.as_str() {
+                        Ok(uri) if key == b"URI" => {
+                            uris.push(String::from_utf8_lossy(uri).into_owned())
+                        }
+                        _ => collect(value, uris),
+                    }
+                }
+            }
+            lopdf::Object::Array(items) => items.iter().for_each(|item| collect(item, uris)),
+            _ => {}
+        }
+    }
+    let doc = lopdf::Document::load_mem(pdf).expect("parse PDF");
+    let mut uris = Vec::new();
+    doc.objects
+        .values()
+        .for_each(|object| collect(object, &mut uris));
+    uris
+}
+
 /// Number of pages, by lopdf.
 pub fn pdf_pages(pdf: &[u8]) -> usize {
     lopdf::Document::load_mem(pdf)
