@@ -284,8 +284,13 @@ pub fn stray_strong_markers(md: &str) -> Vec<usize> {
 
 /// Whether a link destination may become a link: a web or mail address, or one without a scheme.
 /// Anything else (`javascript:`, `file:`, `data:` …) would be code or a reach outside the
-/// document; it prints as its text and is warned about ([`refused_links`]).
+/// document; it prints as its text and is warned about ([`refused_links`]). So is a destination
+/// with a space or control character in it: URL readers drop those, and ` javascript:` or
+/// `java\tscript:` would become a scheme again.
 pub fn link_allowed(dest: &str) -> bool {
+    if dest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
     let scheme = dest
         .split_once(':')
         .map(|(scheme, _)| scheme)
@@ -944,7 +949,29 @@ fn decode_entities(s: &str) -> String {
 /// ([`html_as_text`]), so a Markdown reader shows what the editor typed (`<script>` as
 /// `&lt;script&gt;`) and runs nothing.
 pub fn markdown_to_markdown(md: &str) -> String {
-    let md = &refused_links_as_text(&html_as_text(md));
+    let md = &as_text(md);
+    let written = rewrite(md);
+    // Joining lines may change a reference link's label, and so the address it takes: the links
+    // must stay those of the text as typed, or it is written as typed.
+    if link_destinations(&written) == link_destinations(md) {
+        written
+    } else {
+        md.clone()
+    }
+}
+
+/// The destinations of the links of `md`, in order.
+fn link_destinations(md: &str) -> Vec<String> {
+    (parse(md).into_iter())
+        .filter_map(|(event, _)| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `markdown_to_markdown` after [`as_text`].
+fn rewrite(md: &str) -> String {
     let events = parse(md);
     let wanted = reading(&events);
     let joins = soft_break_joins(md, &events);
@@ -981,25 +1008,34 @@ pub fn markdown_to_markdown(md: &str) -> String {
 
 type Edit = (Range<usize>, &'static str);
 
-/// `md` with each refused link (see [`link_allowed`]) made text by escaping its opening `[` or
-/// `<`, so that no Markdown reader makes a `javascript:` link of it. Escaping one bracket can let
-/// an earlier one pair with the same destination, so this repeats; past a bound (brackets typed on
-/// purpose to defeat it) everything is escaped.
-fn refused_links_as_text(md: &str) -> String {
-    let mut out = md.to_string();
+/// `md` with its raw HTML ([`html_as_text`]) and its refused links (see [`link_allowed`]) made
+/// text: each refused link's source is escaped whole, so that no Markdown reader makes a link of
+/// it. Either step can make something of the other's (a tag in a refused link's title comes alive
+/// once the link is gone; an escaped bracket lets an earlier one pair), so they repeat until
+/// neither finds anything; past a bound (text typed to defeat it) everything is escaped.
+fn as_text(md: &str) -> String {
+    let mut out = html_as_text(md);
     for _ in 0..64 {
         let refused = refused_links(&out);
         if refused.is_empty() {
             return out;
         }
-        let escapes: Vec<Edit> = (refused.iter())
-            .map(|(range, _)| (range.start..range.start, "\\"))
-            .collect();
-        out = apply_edits(&out, escapes);
+        let mut escaped = String::with_capacity(out.len() + 16);
+        let mut copied = 0;
+        for (range, _) in refused {
+            // A link inside another (in an image's text) went with the outer one.
+            if range.start < copied {
+                continue;
+            }
+            escaped.push_str(&out[copied..range.start]);
+            escaped.push_str(&escape_markdown_line(&out[range.clone()]));
+            copied = range.end;
+        }
+        escaped.push_str(&out[copied..]);
+        out = html_as_text(&escaped);
     }
     escape_markdown(md)
 }
-
 /// `md` with its raw HTML turned into text that shows the same characters: `<`, `>`, `&` as
 /// entities, other ASCII punctuation backslash-escaped ([`escape_markdown`]). A tag that runs
 /// over lines becomes one line, its line breaks (and any `>` markers of a quote between them) one
@@ -1366,9 +1402,57 @@ mod tests {
         ] {
             assert!(!link_allowed(dest), "{dest}");
         }
+        for dest in [
+            " javascript:x",
+            "java\tscript:x",
+            "\u{1}file:///etc/passwd",
+            "https://a.cn/a b",
+        ] {
+            assert!(!link_allowed(dest), "{dest:?}");
+        }
         let typst = markdown_to_typst("[点这里](javascript:alert(1))").unwrap();
         assert!(!typst.contains("#link"), "{typst}");
         assert!(typst.contains("点这里"), "{typst}");
+    }
+
+    /// The links a plain CommonMark reader finds in `md`, and whether it finds raw HTML.
+    fn links_and_html(md: &str) -> (Vec<String>, bool) {
+        let mut links = Vec::new();
+        let mut html = false;
+        for event in Parser::new_ext(md, options()) {
+            match event {
+                Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
+                Event::Html(_) | Event::InlineHtml(_) => html = true,
+                _ => {}
+            }
+        }
+        (links, html)
+    }
+
+    #[test]
+    fn the_markdown_version_never_links_a_refused_address_nor_wakes_html_in_one() {
+        for md in [
+            "[点这里](javascript:x \"<img src=x onerror=alert(1)>\")",
+            "[x<span title=\"](javascript:y)\">",
+            "[a](&#32;javascript:alert(1))",
+            "[a](<  javascript:x>) [b](java&#9;script:x)",
+            "[外 [内](data:text/html,x) 尾](javascript:y)",
+            "![图 [内](javascript:x)](a.png)",
+            "[我的 参考]: https://a.cn\n[我的参考]: javascript:alert(1)\n\n[我的\n参考]",
+        ] {
+            let out = markdown_to_markdown(md);
+            let (links, html) = links_and_html(&out);
+            assert!(
+                links.iter().all(|l| link_allowed(l)),
+                "{md:?} → {out:?}: {links:?}"
+            );
+            assert!(!html, "{md:?} → {out:?}");
+        }
+        // The reference link keeps the address it had as typed.
+        let out = markdown_to_markdown(
+            "[我的 参考]: https://a.cn\n[我的参考]: javascript:alert(1)\n\n[我的\n参考]",
+        );
+        assert_eq!(links_and_html(&out).0, ["https://a.cn"], "{out:?}");
     }
 
     #[test]

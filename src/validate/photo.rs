@@ -103,12 +103,16 @@ pub fn check_photo(root: &Path, issue_dir: &Path, file: &str) -> Result<Option<u
         );
     };
     // Decoding here, with the compiler's own (memoised) decoder, names a damaged photo in the YAML
-    // instead of failing later inside the template. A photo prepared for print before was decoded
-    // whole then, and the compile uses the prepared copy: it is not decoded again (a phone photo
-    // takes a tenth of a second). A decoder that fails names a damaged file; one that succeeds on
+    // instead of failing later inside the template. A photo too wide to be printed as it is, once
+    // prepared for print, was decoded whole then, and the compile uses the prepared copy: it is
+    // not decoded again (a phone photo takes a tenth of a second). A decoder that fails names a damaged file; one that succeeds on
     // a JPEG cut short shows the missing part grey, so that is checked apart.
     let truncated = is_truncated_jpeg(&bytes);
-    let known_good = crate::photos::prepared_before(root, &crate::photos::content_key(&bytes));
+    // Only a photo wider than any printed width is always prepared, never used as it is.
+    let always_prepared =
+        (header.as_ref()).is_ok_and(|h| h.upright_width() > crate::photos::target_width(100));
+    let known_good = always_prepared
+        && crate::photos::prepared_before(root, &crate::photos::content_key(&bytes));
     if !known_good && RasterImage::plain(Bytes::new(bytes), format).is_err() {
         return damaged();
     }
