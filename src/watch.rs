@@ -13,7 +13,7 @@ use std::ffi::OsStr;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
@@ -30,8 +30,6 @@ use crate::pipeline::{Built, Pipeline};
 const DEBOUNCE: Duration = Duration::from_millis(100);
 /// The longest the watch waits for quiet, so that a file written without pause still gets built.
 const MAX_DELAY: Duration = Duration::from_secs(2);
-/// How often the loop looks at the stop signal while nothing changes.
-const POLL: Duration = Duration::from_millis(100);
 /// How many compilations Typst's memoised results are kept unused (as typst-cli does).
 const CACHE_GENERATIONS: usize = 10;
 /// Files up to this size are compared by content; larger ones (fonts, photos) by size and
@@ -46,10 +44,53 @@ pub struct Rebuild {
     pub elapsed: Duration,
 }
 
+/// What wakes a waiting watch: a file event, or the stop signal.
+enum Wake {
+    Event(notify::Result<Event>),
+    Stop,
+}
+
+/// The signal that ends a watch after its current build (Ctrl-C, or a test). It wakes the waiting
+/// watch at once, so an idle watch sleeps until something happens instead of looking at a flag
+/// several times a second.
+#[derive(Clone, Default)]
+pub struct Stop(Arc<StopState>);
+
+#[derive(Default)]
+struct StopState {
+    set: AtomicBool,
+    /// The channel of the running watch, to wake it.
+    wake: Mutex<Option<mpsc::Sender<Wake>>>,
+}
+
+impl Stop {
+    pub fn new() -> Stop {
+        Stop::default()
+    }
+
+    /// Stops the watch (after its current build).
+    pub fn stop(&self) {
+        self.0.set.store(true, Ordering::SeqCst);
+        if let Some(wake) = self.0.wake.lock().ok().as_ref().and_then(|w| w.as_ref()) {
+            let _ = wake.send(Wake::Stop);
+        }
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.0.set.load(Ordering::SeqCst)
+    }
+
+    fn wake_with(&self, wake: mpsc::Sender<Wake>) {
+        if let Ok(mut slot) = self.0.wake.lock() {
+            *slot = Some(wake);
+        }
+    }
+}
+
 /// When the watch ends.
 pub struct Until<'a> {
     /// Set (by Ctrl-C, or a test) to stop after the current build.
-    pub stop: &'a AtomicBool,
+    pub stop: &'a Stop,
     /// Stop after this many rebuilds (not counting the first build), if given.
     pub rebuilds: Option<usize>,
 }
@@ -205,8 +246,12 @@ pub fn watch(
     // Events name canonical paths; compare like with like.
     let root = root.canonicalize().unwrap_or(root);
     let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
-    let mut watcher = notify::recommended_watcher(tx).context("无法监视文件的改动")?;
+    let (tx, rx) = mpsc::channel::<Wake>();
+    until.stop.wake_with(tx.clone());
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = tx.send(Wake::Event(event));
+    })
+    .context("无法监视文件的改动")?;
     for (path, mode) in watched(&root, &dir) {
         if path.exists() {
             (watcher.watch(&path, mode))
@@ -241,8 +286,8 @@ pub fn watch(
 /// Waits until the content of the watched files differs from `built`, and returns how they are
 /// then; `None` once `stop` is set or the watcher is gone.
 fn wait_for_change(
-    rx: &mpsc::Receiver<notify::Result<Event>>,
-    stop: &AtomicBool,
+    rx: &mpsc::Receiver<Wake>,
+    stop: &Stop,
     root: &Path,
     dir: &Path,
     built: &Fingerprint,
@@ -250,15 +295,17 @@ fn wait_for_change(
     // The first and the last event since the last look that may have changed a watched file.
     let mut pending: Option<(Instant, Instant)> = None;
     loop {
-        if stop.load(Ordering::SeqCst) {
+        if stop.is_set() {
             return None;
         }
-        let wait = match pending {
-            Some((_, last)) => DEBOUNCE.saturating_sub(last.elapsed()).min(POLL),
-            None => POLL,
+        // Nothing pending: sleep until an event or the stop signal comes.
+        let received = match pending {
+            Some((_, last)) => rx.recv_timeout(DEBOUNCE.saturating_sub(last.elapsed())),
+            None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
         };
-        match rx.recv_timeout(wait) {
-            Ok(Ok(event)) => {
+        match received {
+            Ok(Wake::Stop) => return None,
+            Ok(Wake::Event(Ok(event))) => {
                 let relevant = event.need_rescan()
                     || (may_write(&event.kind)
                         && event.paths.iter().any(|path| concerns(root, dir, path)));
@@ -268,7 +315,7 @@ fn wait_for_change(
                 }
             }
             // A watcher error (e.g. too many files): say so and keep watching.
-            Ok(Err(err)) => eprintln!("监视文件时出错：{err}"),
+            Ok(Wake::Event(Err(err))) => eprintln!("监视文件时出错：{err}"),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => return None,
         }

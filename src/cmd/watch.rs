@@ -2,9 +2,6 @@
 //! build, the problems of a failed build below it. The last good PDF stays while the issue has
 //! errors.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use anyhow::Result;
 
 use super::{font_report, print_problems};
@@ -23,9 +20,9 @@ pub fn run(project: Project, issue: &str, config: Config) -> Result<()> {
     let mut pipeline = Pipeline::new(project, config)?;
     say!("{}", font_report(&pipeline.check_fonts()?));
     print_problems(&pipeline.font_warnings());
-    let stop = Arc::new(AtomicBool::new(false));
+    let stop = watch::Stop::new();
     let on_signal = stop.clone();
-    ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst))
+    ctrlc::set_handler(move || on_signal.stop())
         .map_err(|e| Problem::error("无法处理 Ctrl-C").cause(e).into_error())?;
     say!(
         "正在监视{label}（这一期的文件夹、content/bulletin.yaml、templates/、assets/），改动后自动重新生成；按 Ctrl-C 结束。"

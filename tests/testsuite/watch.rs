@@ -2,15 +2,13 @@
 //! (generously) for the rebuild it causes.
 
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use bulletin::compile::FontSources;
 use bulletin::pipeline::Pipeline;
 use bulletin::project::Project;
-use bulletin::watch::{self, Until};
+use bulletin::watch::{self, Stop, Until};
 
 use crate::support::{self, GOOD, TestProject, pdf_text};
 
@@ -46,7 +44,7 @@ fn watch_rebuilds_on_an_edit_and_keeps_the_last_good_pdf_while_the_issue_has_err
     let project = TestProject::new();
     project.write("content/099/issue.yaml", GOOD);
     let root = project.root().to_path_buf();
-    let stop = Arc::new(AtomicBool::new(false));
+    let stop = Stop::new();
     let (tx, rx) = mpsc::channel::<Report>();
     let watcher = {
         let stop = stop.clone();
@@ -98,7 +96,7 @@ fn watch_rebuilds_on_an_edit_and_keeps_the_last_good_pdf_while_the_issue_has_err
     project.edit("templates/theme.typ", |t| t + "\n// edited\n");
     wait_for(&rx, |(_, ok)| *ok);
 
-    stop.store(true, Ordering::SeqCst);
+    stop.stop();
     watcher.join().unwrap().unwrap();
 }
 
@@ -113,7 +111,7 @@ fn watch_stops_after_as_many_rebuilds_as_asked() {
         FontSources::ShippedOnly,
     )
     .unwrap();
-    let stop = AtomicBool::new(false);
+    let stop = Stop::new();
     let mut builds = 0;
     let until = Until {
         stop: &stop,
