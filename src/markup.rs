@@ -129,7 +129,7 @@ pub fn escape_string(s: &str) -> String {
 ///
 /// `<`, `>` and `&` become `&lt;`, `&gt;`, `&amp;`: every Markdown reader decodes these, while
 /// some (Python-Markdown, Markdown.pl) do not treat `\<` as an escape and would pass
-/// `<script>` on to the browser. Every other ASCII punctuation character gets a backslash
+/// `<script>` on to the browser; a backtick becomes `&#96;`. Every other ASCII punctuation character gets a backslash
 /// (CommonMark allows that for all of them), which also covers extensions a viewer may add
 /// (tables, `~~`, `$` math, `:emoji:`). Line breaks are joined with [`join_lines`].
 pub fn escape_markdown(s: &str) -> String {
@@ -144,6 +144,9 @@ fn escape_markdown_line(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
+            // Not `\``: a backslash does not escape inside a code span, so an escaped backtick
+            // could still close one opened by a stray backtick before it.
+            '`' => out.push_str("&#96;"),
             c if c.is_ascii_punctuation() => {
                 out.push('\\');
                 out.push(c);
@@ -1463,7 +1466,7 @@ mod tests {
             ("1. 不是列表", r"1\. 不是列表"),
             (
                 "[链接](x) <b> &amp; | ~~删~~ `c`",
-                r"\[链接\]\(x\) &lt;b&gt; &amp;amp\; \| \~\~删\~\~ \`c\`",
+                r"\[链接\]\(x\) &lt;b&gt; &amp;amp\; \| \~\~删\~\~ &#96;c&#96;",
             ),
             ("a\\b", r"a\\b"),
             ("第一行\n第二行", "第一行第二行"),
