@@ -144,6 +144,15 @@ pub fn check_fonts(fonts: &Fonts, project: &Project, strict: bool) -> Result<Vec
     Ok(roles)
 }
 
+/// The compiler's world for a project, with these fonts and the inputs `config` asks for.
+fn world(project: &Project, fonts: &Arc<Fonts>, config: &Config) -> ProjectWorld {
+    let mut world = ProjectWorld::new(&project.root, fonts.clone());
+    if config.pdf.archival {
+        world.set_inputs(&compile::ARCHIVAL_INPUTS);
+    }
+    world
+}
+
 /// Where a pipeline takes the other issues' numbers from.
 enum Numbers {
     Given(Arc<NumberIndex>),
@@ -174,10 +183,7 @@ impl Pipeline {
 
     /// A pipeline sharing fonts already loaded (one pipeline per thread, one set of fonts).
     pub fn with_fonts(project: Project, fonts: Arc<Fonts>, config: Config) -> Pipeline {
-        let mut world = ProjectWorld::new(&project.root, fonts.clone());
-        if config.pdf.archival {
-            world.set_inputs(&compile::ARCHIVAL_INPUTS);
-        }
+        let world = world(&project, &fonts, &config);
         let photos = PhotoCache::new(&project.root);
         Pipeline {
             project,
@@ -188,6 +194,14 @@ impl Pipeline {
             photos,
             numbers: Numbers::Own(NumberIndex::default()),
         }
+    }
+
+    /// Loads the fonts again: a font file was added, replaced or removed while `watch` runs.
+    pub fn reload_fonts(&mut self) -> Result<()> {
+        let fonts = Fonts::load(&self.project.fonts_dir(), self.config.fonts)?;
+        self.world = world(&self.project, &fonts, &self.config);
+        self.fonts = fonts;
+        Ok(())
     }
 
     /// The face each font role resolves to; fails under `strict_fonts` unless official faces

@@ -216,6 +216,18 @@ impl Fingerprint {
     }
 
     /// The same files with the same content.
+    /// Whether a file under `folder` was added, removed or changed between the two.
+    pub fn differs_under(&self, other: &Fingerprint, folder: &Path) -> bool {
+        fn under<'a>(fingerprint: &'a Fingerprint, folder: &Path) -> Vec<(&'a PathBuf, &'a Stamp)> {
+            (fingerprint.0.iter())
+                .filter(|(path, _)| path.starts_with(folder))
+                .collect()
+        }
+        let (mine, theirs) = (under(self, folder), under(other, folder));
+        mine.len() != theirs.len()
+            || (mine.iter().zip(&theirs)).any(|((a, x), (b, y))| a != b || !x.same_content(y))
+    }
+
     pub fn same_content(&self, other: &Fingerprint) -> bool {
         self.0.len() == other.0.len()
             && (self.0.iter().zip(&other.0)).all(|((p, a), (q, b))| p == q && a.same_content(b))
@@ -261,10 +273,17 @@ pub fn watch(
 
     // Taken before each build: a file saved while the build runs differs from it afterwards.
     let mut built = Fingerprint::take(&root, &dir);
+    let fonts = root.join("assets/fonts");
+    let mut fonts_changed = false;
     let mut number = 0;
     loop {
         let started = Instant::now();
-        let result = pipeline.build(&dir);
+        // A font dropped in (or replaced) is used from the next build on, as a new run would.
+        let result = if std::mem::take(&mut fonts_changed) {
+            pipeline.reload_fonts().and_then(|()| pipeline.build(&dir))
+        } else {
+            pipeline.build(&dir)
+        };
         // Drop what Typst memoised for sources and images no longer in use.
         comemo::evict(CACHE_GENERATIONS);
         report(&Rebuild {
@@ -277,7 +296,10 @@ pub fn watch(
         }
         number += 1;
         match wait_for_change(&rx, until.stop, &root, &dir, &built) {
-            Some(now) => built = now,
+            Some(now) => {
+                fonts_changed = now.differs_under(&built, &fonts);
+                built = now;
+            }
             None => return Ok(()),
         }
     }
