@@ -190,10 +190,16 @@ fn rows_left(document: &PagedDocument, page: usize) -> f64 {
 /// (R26) and needs its blank rows.
 #[track_caller]
 fn assert_pages_filled(document: &PagedDocument, what: &str) {
+    assert_pages_filled_but(document, what, &[]);
+}
+
+/// [`assert_pages_filled`] but for the pages `except`.
+#[track_caller]
+fn assert_pages_filled_but(document: &PagedDocument, what: &str, except: &[usize]) {
     let runs = measure::text_runs(document);
     let all = lines(&runs);
     let pages = document.pages().len();
-    for page in 1..pages {
+    for page in (1..pages).filter(|page| !except.contains(page)) {
         let left = rows_left(document, page);
         if left <= 2.05 {
             continue;
@@ -378,8 +384,8 @@ fn copy_photo(project: &TestProject, issue: &str, name: &str) {
 }
 
 /// An issue of `lead` one-line paragraphs after a longer one, the landscape test photo (60 %, 8 rows
-/// with its caption) and a long paragraph after it.
-fn photo_after_lines(project: &TestProject, lead: usize) -> bulletin::pipeline::Built {
+/// with its caption) and `after` (a paragraph, more keys of the article).
+fn photo_after_lines(project: &TestProject, lead: usize, after: &str) -> bulletin::pipeline::Built {
     let mut yaml = String::from(
         "number: 88\ndate: 2022-05-01\narticles:\n  - title: 照片位置测试\n    lead:\n",
     );
@@ -391,12 +397,17 @@ fn photo_after_lines(project: &TestProject, lead: usize) -> bulletin::pipeline::
         yaml.push_str("      - 一行导语。\n");
     }
     yaml.push_str("      - photo: photos/landscape.jpg\n        caption: 经管系党支部党员到社区开展志愿服务\n");
-    yaml.push_str(&format!(
-        "      - 照片之后{}。\n",
-        "党建工作是学院发展的根本保证各支部要认真学习深入领会".repeat(12)
-    ));
+    yaml.push_str(after);
     project.write("content/088/issue.yaml", &yaml);
     build(project, "088")
+}
+
+/// A paragraph of 12 lines that starts 「照片之后」.
+fn long_paragraph_after() -> String {
+    format!(
+        "      - 照片之后{}。\n",
+        "党建工作是学院发展的根本保证各支部要认真学习深入领会".repeat(12)
+    )
 }
 
 /// Issue 12, "Photos that fit": wherever the text before it ends, a photo either sits right after
@@ -408,7 +419,7 @@ fn a_photo_stays_shrinks_to_fit_or_floats_and_the_text_fills_the_page() {
     copy_photo(&project, "088", "landscape.jpg");
     let (mut stayed, mut shrank, mut floated) = (0, 0, 0);
     for lead in 0..22 {
-        let built = photo_after_lines(&project, lead);
+        let built = photo_after_lines(&project, lead, &long_paragraph_after());
         assert_no_compiler_warnings(&built);
         let image = &measure::images(&built.document)[0];
         let runs = measure::text_runs(&built.document);
@@ -464,6 +475,41 @@ fn a_photo_stays_shrinks_to_fit_or_floats_and_the_text_fills_the_page() {
         stayed > 0 && shrank > 0 && floated > 0,
         "stayed {stayed}, shrank {shrank}, floated {floated}"
     );
+}
+
+/// A photo that floats never passes its article's 落款: the signature that closes the article
+/// comes under it, on the page the photo went to, while the text after the photo still fills the
+/// page it left.
+#[test]
+fn a_floating_photo_stays_before_its_articles_signature() {
+    let project = typeset_project();
+    copy_photo(&project, "088", "landscape.jpg");
+    // One line after the photo: were the photo let float past it, the 落款 would follow that line.
+    let after = "      - 照片之后一句话。\n    signature:\n      name: 民艺党支部\n      date: 2022-07-05\n";
+    let mut floated = 0;
+    for lead in 0..22 {
+        let built = photo_after_lines(&project, lead, after);
+        let image = &measure::images(&built.document)[0];
+        let runs = measure::text_runs(&built.document);
+        let name = runs
+            .iter()
+            .find(|r| r.text == "民艺党支部")
+            .expect("the signature");
+        assert!(
+            (name.page, name.baseline) > (image.page, image.y + image.height),
+            "lead {lead}: the 落款 (page {}) before the photo (page {})",
+            name.page,
+            image.page
+        );
+        let after = runs
+            .iter()
+            .find(|r| r.text.starts_with("照片之后"))
+            .unwrap();
+        if image.page > after.page {
+            floated += 1;
+        }
+    }
+    assert!(floated > 0, "no case where the photo floated");
 }
 
 /// Issue 12: a portrait photo at the default width is at most 9 rows tall (it was ~125 mm); with a
@@ -1234,6 +1280,8 @@ fn a_landscape_table_turns_on_a_page_of_its_own_and_its_page_number_stays() {
             );
         }
     }
-    assert_pages_filled(&document, "landscape table");
+    // The page before the table's ends early: the text after the table filled it, and the 落款
+    // that closes the article waits for the table (it never comes before the article's floats).
+    assert_pages_filled_but(&document, "landscape table", &[page - 1]);
     assert_inside_text_area(&document, "landscape table");
 }
