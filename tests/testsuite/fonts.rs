@@ -338,32 +338,16 @@ fn a_gbk_character_in_a_title_and_a_kai_heading_prints_in_the_next_face_of_the_c
 /// run would use it: the watch reloads its fonts when the font folder changes.
 #[test]
 fn a_font_copied_in_while_watching_is_used_by_the_next_rebuild() {
-    use bulletin::watch::{self, Stop, Until};
+    use bulletin::watch::Stop;
     let yaml = "number: 86\ndate: 2022-05-01\narticles:\n  - title: 生僻字测试\n    lead:\n      - 人名用字㐀与𠀋。\n";
     let project = project_with_own_font_folder();
     project.write("content/086/issue.yaml", yaml);
     let root = project.root().to_path_buf();
     let stop = Stop::new();
     let (tx, rx) = std::sync::mpsc::channel::<bool>();
-    let watcher = {
-        let stop = stop.clone();
-        std::thread::spawn(move || {
-            let project = Project { root: root.clone() };
-            let mut pipeline = Pipeline::new(project, FontSources::ShippedOnly).unwrap();
-            let until = Until {
-                stop: &stop,
-                rebuilds: None,
-            };
-            watch::watch(
-                &mut pipeline,
-                &root.join("content/086"),
-                until,
-                &mut |rebuild| {
-                    let _ = tx.send(rebuild.result.is_ok());
-                },
-            )
-        })
-    };
+    let watcher = crate::support::spawn_watch(&root, "086", &stop, move |rebuild| {
+        let _ = tx.send(rebuild.result.is_ok());
+    });
     let timeout = std::time::Duration::from_secs(60);
     assert_eq!(rx.recv_timeout(timeout), Ok(false), "no face has 㐀 yet");
     std::fs::copy(

@@ -5,6 +5,28 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Runs `watch` on issue `issue` of the project at `root` in a thread of its own (shipped fonts
+/// only), calling `report` after each build, until `stop` is set.
+pub fn spawn_watch(
+    root: &Path,
+    issue: &str,
+    stop: &bulletin::watch::Stop,
+    mut report: impl FnMut(&bulletin::watch::Rebuild) + Send + 'static,
+) -> std::thread::JoinHandle<anyhow::Result<()>> {
+    let dir = root.join("content").join(issue);
+    let (root, stop) = (root.to_path_buf(), stop.clone());
+    std::thread::spawn(move || {
+        let project = bulletin::project::Project { root };
+        let fonts = bulletin::compile::FontSources::ShippedOnly;
+        let mut pipeline = bulletin::pipeline::Pipeline::new(project, fonts).unwrap();
+        let until = bulletin::watch::Until {
+            stop: &stop,
+            rebuilds: None,
+        };
+        bulletin::watch::watch(&mut pipeline, &dir, until, &mut report)
+    })
+}
+
 /// The repository root (where Cargo.toml is).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

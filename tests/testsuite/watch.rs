@@ -46,26 +46,9 @@ fn watch_rebuilds_on_an_edit_and_keeps_the_last_good_pdf_while_the_issue_has_err
     let root = project.root().to_path_buf();
     let stop = Stop::new();
     let (tx, rx) = mpsc::channel::<Report>();
-    let watcher = {
-        let stop = stop.clone();
-        let root = root.clone();
-        std::thread::spawn(move || {
-            let project = Project { root: root.clone() };
-            let mut pipeline = Pipeline::new(project, FontSources::ShippedOnly).unwrap();
-            let until = Until {
-                stop: &stop,
-                rebuilds: None,
-            };
-            watch::watch(
-                &mut pipeline,
-                &root.join("content/099"),
-                until,
-                &mut |rebuild| {
-                    let _ = tx.send((rebuild.number, rebuild.result.is_ok()));
-                },
-            )
-        })
-    };
+    let watcher = support::spawn_watch(&root, "099", &stop, move |rebuild| {
+        let _ = tx.send((rebuild.number, rebuild.result.is_ok()));
+    });
     let issue = project.path("content/099/issue.yaml");
     let pdf = project.path("output/099/第099期.pdf");
 
