@@ -1,4 +1,4 @@
-//! Building every issue at once: issues are built in parallel by worker threads of our own, one
+//! Building (or checking) every issue at once: issues are built in parallel by worker threads of our own, one
 //! pipeline per worker sharing one set of fonts and one index of issue numbers; an issue that fails
 //! does not stop the others.
 //!
@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use crate::compile::Fonts;
 use crate::config::Config;
-use crate::diag::Problem;
+use crate::diag::{Problem, Problems};
+use crate::load::Loaded;
 use crate::pipeline::Pipeline;
 use crate::project::{IssueId, Project};
 
@@ -46,12 +47,43 @@ pub fn build_all(
     workers: usize,
     done: &(dyn Fn(&Outcome) + Sync),
 ) -> Vec<Outcome> {
-    // Every issue is read once: its number for the others' check, its content for its build.
+    let build = |pipeline: &mut Pipeline, issue, id: IssueId| {
+        let started = Instant::now();
+        let result = (pipeline.build_loaded(issue, id.clone())).map(|built| Summary {
+            pages: built.pages,
+            warnings: built.warnings,
+        });
+        Outcome {
+            id,
+            result,
+            elapsed: started.elapsed(),
+        }
+    };
+    for_each_issue(project, fonts, config, dirs, workers, &build, done)
+}
+
+/// Runs `work` on every issue in `dirs` with `workers` threads (at least one), each with its own
+/// pipeline, calling `done` as each finishes; what `work` returns comes back in the order of `dirs`.
+/// Keep it small: results are held until all are done.
+pub fn for_each_issue<T, W>(
+    project: &Project,
+    fonts: Arc<Fonts>,
+    config: &Config,
+    dirs: &[PathBuf],
+    workers: usize,
+    work: &W,
+    done: &(dyn Fn(&T) + Sync),
+) -> Vec<T>
+where
+    T: Send,
+    W: Fn(&mut Pipeline, Result<Loaded, Problems>, IssueId) -> T + Sync,
+{
+    // Every issue is read once: its number for the others' check, its content for its own.
     let (loaded, numbers) = crate::load::load_all(project, dirs);
     let numbers = Arc::new(numbers);
     let loaded: Vec<Mutex<Option<_>>> = loaded.into_iter().map(|l| Mutex::new(Some(l))).collect();
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..dirs.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<T>>> = Mutex::new((0..dirs.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..workers.clamp(1, dirs.len().max(1)) {
             scope.spawn(|| {
@@ -64,21 +96,11 @@ pub fn build_all(
                     let Some(issue) = loaded[i].lock().ok().and_then(|mut l| l.take()) else {
                         break;
                     };
-                    let started = Instant::now();
-                    let id = IssueId::of_dir(dir);
-                    let result = pipeline.build_loaded(issue, id).map(|built| Summary {
-                        pages: built.pages,
-                        warnings: built.warnings,
-                    });
+                    let result = work(&mut pipeline, issue, IssueId::of_dir(dir));
                     comemo::evict(CACHE_GENERATIONS);
-                    let outcome = Outcome {
-                        id: IssueId::of_dir(dir),
-                        result,
-                        elapsed: started.elapsed(),
-                    };
-                    done(&outcome);
+                    done(&result);
                     if let Ok(mut results) = results.lock() {
-                        results[i] = Some(outcome);
+                        results[i] = Some(result);
                     }
                 }
             });

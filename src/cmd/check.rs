@@ -3,10 +3,11 @@
 use anyhow::Result;
 
 use super::{font_report, print_problems};
+use crate::compile::Fonts;
 use crate::config::Config;
 use crate::diag::{Problem, color_stderr, render_error};
 use crate::load::NumberIndex;
-use crate::pipeline::{Failure, Pipeline, Prepared};
+use crate::pipeline::{self, Failure, Pipeline, Prepared};
 use crate::project::{IssueId, Project};
 use crate::say;
 
@@ -21,31 +22,50 @@ pub fn run(project: Project, issue: Option<&str>, config: Config) -> Result<()> 
         say!("{}", super::no_issues("检查"));
         return Ok(());
     }
-    let mut pipeline = Pipeline::new(project.clone(), config)?;
-    say!("{}", font_report(&pipeline.check_fonts()?));
-    print_problems(&pipeline.font_warnings());
+    let fonts = Fonts::load(&project.fonts_dir(), config.fonts)?;
+    say!(
+        "{}",
+        font_report(&pipeline::check_fonts(
+            &fonts,
+            &project,
+            config.strict_fonts
+        )?)
+    );
     let color = color_stderr();
-    let mut failed = Vec::new();
-    // Every issue is read once: its number for the others' check, its content for its own.
-    let (loaded, numbers) = match issue {
-        Some(_) => (
-            vec![crate::load::load(&project, &dirs[0])],
-            NumberIndex::scan(&project),
-        ),
-        None => crate::load::load_all(&project, &dirs),
+    // Each issue's result as it is printed; checked on worker threads when there are several.
+    let report = |pipeline: &mut Pipeline, loaded, id: IssueId| {
+        let prepared = pipeline.prepare_loaded(loaded, id);
+        Report {
+            failure: (prepared.result.as_ref().err())
+                .map(|failure| failure_text(failure, &project, &prepared, color)),
+            warnings: prepared.warnings.clone(),
+            summary: summary(&prepared),
+            label: prepared.id.label(),
+        }
     };
-    pipeline.set_numbers(std::sync::Arc::new(numbers));
-    for (dir, loaded) in dirs.iter().zip(loaded) {
-        let prepared = pipeline.prepare_loaded(loaded, IssueId::of_dir(dir));
-        if let Err(failure) = &prepared.result {
-            eprintln!("{}", failure_text(failure, &project, &prepared, color));
+    let reports = match issue {
+        Some(_) => {
+            let mut pipeline = Pipeline::with_fonts(project.clone(), fonts.clone(), config);
+            print_problems(&pipeline.font_warnings());
+            pipeline.set_numbers(std::sync::Arc::new(NumberIndex::scan(&project)));
+            let loaded = crate::load::load(&project, &dirs[0]);
+            vec![report(&mut pipeline, loaded, IssueId::of_dir(&dirs[0]))]
         }
-        print_problems(&prepared.warnings);
-        say!("{}", summary(&prepared));
-        if prepared.result.is_err() {
-            failed.push(prepared.id.label());
+        None => {
+            let pipeline = Pipeline::with_fonts(project.clone(), fonts.clone(), config.clone());
+            print_problems(&pipeline.font_warnings());
+            let workers = crate::batch::default_workers();
+            crate::batch::for_each_issue(&project, fonts, &config, &dirs, workers, &report, &|_| {})
         }
-        comemo::evict(4);
+    };
+    let mut failed = Vec::new();
+    for report in reports {
+        if let Some(failure) = &report.failure {
+            eprintln!("{failure}");
+            failed.push(report.label.clone());
+        }
+        print_problems(&report.warnings);
+        say!("{}", report.summary);
     }
     if failed.is_empty() {
         return Ok(());
@@ -55,6 +75,15 @@ pub fn run(project: Project, issue: Option<&str>, config: Config) -> Result<()> 
             .hint("按上面指出的文件、行号逐一修改，再运行 check 检查。")
             .into_error(),
     )
+}
+
+/// What `check` prints of one issue.
+struct Report {
+    /// The failure, rendered, if the issue has errors.
+    failure: Option<String>,
+    warnings: Vec<Problem>,
+    summary: String,
+    label: String,
 }
 
 /// A failure as `check` reports it. Nothing is written, so a template's compile error says where
