@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use walkdir::WalkDir;
 
+use crate::files::kind_name;
 use crate::output::write_atomic;
 
 pub const BAGIT_TXT: &str = "bagit.txt";
@@ -335,31 +336,6 @@ fn failure_text(failure: &ReadFailure) -> String {
         ReadFailure::Replaced => "读取时它被换成了另一个文件".into(),
         ReadFailure::Io(err) if err.kind() == std::io::ErrorKind::NotFound => "找不到它".into(),
         ReadFailure::Io(err) => err.to_string(),
-    }
-}
-
-/// What a directory entry that is not a regular file is, in Chinese.
-fn kind_name(kind: std::fs::FileType) -> &'static str {
-    if kind.is_symlink() {
-        return "一个链接";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() {
-            return "一个管道（FIFO）";
-        }
-        if kind.is_char_device() || kind.is_block_device() {
-            return "一个设备";
-        }
-        if kind.is_socket() {
-            return "一个套接字";
-        }
-    }
-    if kind.is_dir() {
-        "一个文件夹"
-    } else {
-        "一个特殊文件"
     }
 }
 

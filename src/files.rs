@@ -97,7 +97,12 @@ pub fn checked(root: &Path, path: &Path) -> Result<PathBuf, FileError> {
     Err(FileError::NotAFile(kind_name(kind)))
 }
 
-fn kind_name(kind: std::fs::FileType) -> &'static str {
+/// What a file that is not a regular file is, in Chinese (for a type from `symlink_metadata`, a
+/// link is named as such).
+pub fn kind_name(kind: std::fs::FileType) -> &'static str {
+    if kind.is_symlink() {
+        return "一个链接";
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
