@@ -429,17 +429,9 @@ fn date_prefix(s: &str) -> Option<((i32, u32, u32), usize)> {
     Some(((year, month, day), s.len() - rest.len()))
 }
 
-/// `Some(())` when the day exists.
+/// `Some(())` when the day exists (the model's rule for dates).
 fn real_date(year: i32, month: u32, day: u32) -> Option<()> {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    ((1000..=9999).contains(&year) && (1..=days).contains(&day)).then_some(())
+    crate::model::Date::new(year, u8::try_from(month).ok()?, u8::try_from(day).ok()?).map(|_| ())
 }
 
 /// What a masthead line of a draft holds.
