@@ -153,6 +153,16 @@ fn world(project: &Project, fonts: &Arc<Fonts>, config: &Config) -> ProjectWorld
     world
 }
 
+/// Font files of the project's font folder that could not be used, as warnings.
+pub fn font_warnings(fonts: &Fonts, project: &Project) -> Vec<Problem> {
+    (fonts.ignored().iter())
+        .map(|font| {
+            Problem::warning(format!("字体文件没有载入：{}", font.reason))
+                .in_file(project.relative(&font.path))
+        })
+        .collect()
+}
+
 /// Where a pipeline takes the other issues' numbers from.
 enum Numbers {
     Given(Arc<NumberIndex>),
@@ -212,12 +222,7 @@ impl Pipeline {
 
     /// Font files of the project's font folder that could not be used, as warnings.
     pub fn font_warnings(&self) -> Vec<Problem> {
-        (self.fonts.ignored().iter())
-            .map(|font| {
-                Problem::warning(format!("字体文件没有载入：{}", font.reason))
-                    .in_file(self.project.relative(&font.path))
-            })
-            .collect()
+        font_warnings(&self.fonts, &self.project)
     }
 
     /// Uses `numbers` (built once for many issues) for the duplicate-number check instead of

@@ -48,14 +48,7 @@ pub fn all(project: Project, config: Config) -> Result<()> {
     let started = std::time::Instant::now();
     let fonts = Fonts::load(&project.fonts_dir(), config.fonts)?;
     let roles = pipeline::check_fonts(&fonts, &project, config.strict_fonts)?;
-    print_problems(
-        &(fonts.ignored().iter())
-            .map(|font| {
-                Problem::warning(format!("字体文件没有载入：{}", font.reason))
-                    .in_file(project.relative(&font.path))
-            })
-            .collect::<Vec<_>>(),
-    );
+    print_problems(&pipeline::font_warnings(&fonts, &project));
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(dirs.len() as u64);
         if let Ok(style) = ProgressStyle::with_template("生成 [{bar:30}] {pos}/{len} 期") {

@@ -31,6 +31,7 @@ pub fn run(project: Project, issue: Option<&str>, config: Config) -> Result<()> 
             config.strict_fonts
         )?)
     );
+    print_problems(&pipeline::font_warnings(&fonts, &project));
     let color = color_stderr();
     // Each issue's result as it is printed; checked on worker threads when there are several.
     let report = |pipeline: &mut Pipeline, loaded, id: IssueId| {
@@ -46,14 +47,11 @@ pub fn run(project: Project, issue: Option<&str>, config: Config) -> Result<()> 
     let reports = match issue {
         Some(_) => {
             let mut pipeline = Pipeline::with_fonts(project.clone(), fonts.clone(), config);
-            print_problems(&pipeline.font_warnings());
             pipeline.set_numbers(std::sync::Arc::new(NumberIndex::scan(&project)));
             let loaded = crate::load::load(&project, &dirs[0]);
             vec![report(&mut pipeline, loaded, IssueId::of_dir(&dirs[0]))]
         }
         None => {
-            let pipeline = Pipeline::with_fonts(project.clone(), fonts.clone(), config.clone());
-            print_problems(&pipeline.font_warnings());
             let workers = crate::batch::default_workers();
             crate::batch::for_each_issue(&project, fonts, &config, &dirs, workers, &report, &|_| {})
         }
