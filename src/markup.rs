@@ -1051,12 +1051,18 @@ fn html_as_text(md: &str) -> String {
     let mut out = String::with_capacity(md.len() + md.len() / 8);
     let mut copied = 0;
     let mut block_starts = false;
+    // The HTML block is the first thing of a list item or quote: no paragraph before it to join,
+    // and a blank line there would end an item that starts with it.
+    let mut opens_container = false;
     for (i, (event, range)) in events.iter().enumerate() {
         if range.start < copied {
             continue;
         }
         match event {
-            Event::Start(Tag::HtmlBlock) => block_starts = true,
+            Event::Start(Tag::HtmlBlock) => {
+                block_starts = true;
+                opens_container = i > 0 && matches!(events[i - 1].0, Event::Start(_));
+            }
             Event::Html(_) => {
                 // A CR LF line may come as two events: the second starts after the first.
                 let line_start = md[..range.start]
@@ -1069,7 +1075,7 @@ fn html_as_text(md: &str) -> String {
                 let last = matches!(events.get(i + 1), Some((Event::End(TagEnd::HtmlBlock), _)));
                 out.push_str(&md[copied..line_start]);
                 let before = md[..line_start].strip_suffix('\n').map(last_line);
-                if first && before.is_some_and(|line| !is_blank_line(line)) {
+                if first && !opens_container && before.is_some_and(|line| !is_blank_line(line)) {
                     out.push_str(&blank_line(prefix));
                 }
                 out.push_str(prefix);
